@@ -1,0 +1,23 @@
+"""novalab: OpenStack Nova, small enough to read and run in a notebook.
+
+>>> import novalab
+>>> cloud = novalab.Cloud(computes=3)
+>>> server = cloud.compute.create_server(name="vm1", image="cirros", flavor="m1.tiny")
+>>> cloud.compute.wait_for_server(server).status
+'ACTIVE'
+"""
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Lazy, so `import novalab` stays cheap (no plotly, no pika, no libvirt, not even the cloud).
+    if name == "Cloud":
+        from novalab.cloud import Cloud
+        return Cloud
+    if name == "show":
+        from novalab.show import show
+        return show
+    raise AttributeError(f"module 'novalab' has no attribute {name!r}")
+
+
+__all__ = ["Cloud", "show", "__version__"]

@@ -129,7 +129,7 @@ class RescheduledException(NovaException):
 
 
 class BuildAbortException(NovaException):
-    msg_fmt = "Instance %(instance_uuid)s build was aborted: %(reason)s"
+    msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
 
 
 class ComputeResourcesUnavailable(ServiceUnavailable):
@@ -146,7 +146,9 @@ class InstanceInvalidState(Invalid):
 
 
 class UnexpectedTaskStateError(InstanceInvalidState):
-    msg_fmt = "Unexpected task state: expecting %(expected)s but the actual state is %(actual)s"
+    # Nova inherits this text from InstanceUpdateConflict.
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. Expected: %(expected)s. "
+               "Actual: %(actual)s")
 
 
 class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
@@ -187,3 +189,42 @@ class InstanceNotRunning(Invalid):
 class QuotaError(NovaException):
     msg_fmt = "Quota exceeded: code=%(code)s"
     code = 413
+
+
+# -- the Compute API (nova-api) ---------------------------------------------------------------
+class InvalidAPIVersionString(Invalid):
+    msg_fmt = ("API Version String %(version)s is of invalid format. Must be of format "
+               "MajorNum.MinorNum.")
+
+
+class InvalidGlobalAPIVersion(Invalid):
+    msg_fmt = ("Version %(req_ver)s is not supported by the API. Minimum is %(min_ver)s and "
+               "maximum is %(max_ver)s.")
+
+
+class InvalidContentType(Invalid):
+    msg_fmt = "Invalid content type %(content_type)s."
+
+
+class MalformedRequestBody(NovaException):
+    msg_fmt = "Malformed message body: %(reason)s"
+
+
+class InvalidName(Invalid):
+    msg_fmt = "An invalid 'name' value was provided. The name must be: %(reason)s"
+
+
+class MarkerNotFound(NotFound):
+    msg_fmt = "Marker %(marker)s could not be found."
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
+class InstanceIsLocked(InstanceInvalidState):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class MarkerNotFound(NotFound):
+    msg_fmt = "Marker %(marker)s could not be found."

@@ -1,0 +1,171 @@
+"""ComputeNode and Service: the rows that tell the cloud which hosts exist and are alive.
+
+nova-compute reports its node's size and usage (the resource tracker) and bumps its service's
+``report_count`` every ``report_interval`` — both through conductor, since it has no database.
+The scheduler reads ComputeNodes to build host states; the API reads Services for
+``os-services`` and decides "up" from ``last_seen_up`` and ``service_down_time``.
+"""
+from __future__ import annotations
+
+from novalab import exception
+from novalab.objects.base import (NovaObject, ObjectListBase, isotime, parse_isotime, remotable,
+                                  remotable_classmethod)
+
+NODE_COLUMNS = ("id", "uuid", "service_id", "host", "hypervisor_hostname", "hypervisor_type",
+                "hypervisor_version", "vcpus", "memory_mb", "local_gb", "vcpus_used",
+                "memory_mb_used", "local_gb_used", "free_ram_mb", "free_disk_gb",
+                "current_workload", "running_vms", "cpu_info", "disk_available_least", "host_ip",
+                "cpu_allocation_ratio", "ram_allocation_ratio", "disk_allocation_ratio", "mapped",
+                "created_at", "updated_at")
+SERVICE_COLUMNS = ("id", "uuid", "host", "binary", "topic", "report_count", "disabled",
+                   "disabled_reason", "last_seen_up", "forced_down", "version", "created_at",
+                   "updated_at")
+# Nova's SERVICE_VERSION for 2026.2; services refuse peers much older than themselves.
+SERVICE_VERSION = 70
+
+
+def _row(obj, names):
+    row = {}
+    for name in names:
+        if name == "id" or not obj.obj_attr_is_set(name):
+            continue
+        value = getattr(obj, name)
+        if obj.fields[name] == "datetime":
+            value = isotime(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        row[name] = value
+    return row
+
+
+def _from_row(cls, context, row, names):
+    obj = cls(context)
+    for name in names:
+        value = row.get(name)
+        kind = cls.fields[name]
+        if kind == "datetime":
+            value = parse_isotime(value)
+        elif kind == "bool":
+            value = bool(value)
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class ComputeNode(NovaObject):
+    VERSION = "1.19"
+    fields = {**{c: "int" for c in NODE_COLUMNS},
+              "uuid": "str", "host": "str", "hypervisor_hostname": "str",
+              "hypervisor_type": "str", "cpu_info": "str", "host_ip": "str",
+              "cpu_allocation_ratio": "float", "ram_allocation_ratio": "float",
+              "disk_allocation_ratio": "float", "mapped": "int",
+              "created_at": "datetime", "updated_at": "datetime"}
+
+    @remotable
+    async def create(self):
+        ctx = self._context
+        self.created_at = ctx.service.utcnow()
+        self.id = ctx.db.cell(ctx).insert("compute_nodes", {**_row(self, NODE_COLUMNS), "deleted": 0},
+                                          ctx=ctx)
+        self.obj_reset_changes()
+
+    @remotable
+    async def save(self):
+        ctx = self._context
+        changed = self.obj_what_changed()
+        if not changed:
+            return
+        self.updated_at = ctx.service.utcnow()
+        ctx.db.cell(ctx).update("compute_nodes", _row(self, [c for c in NODE_COLUMNS
+                                                             if c in changed or c == "updated_at"]),
+                                "id = ?", (self.id,), ctx=ctx)
+        self.obj_reset_changes()
+
+    @remotable_classmethod
+    async def get_by_host_and_nodename(cls, context, host, nodename):
+        row = context.db.cell(context).one(
+            "SELECT * FROM compute_nodes WHERE host = ? AND hypervisor_hostname = ? AND deleted = 0",
+            (host, nodename), ctx=context)
+        if row is None:
+            raise exception.ComputeHostNotFound(host=host)
+        node = _from_row(cls, context, row, NODE_COLUMNS)
+        node.obj_reset_changes()
+        return node
+
+
+class ComputeNodeList(ObjectListBase):
+    VERSION = "1.17"
+
+    @remotable_classmethod
+    async def get_all(cls, context):
+        rows = context.db.cell(context).query(
+            "SELECT * FROM compute_nodes WHERE deleted = 0 ORDER BY id", ctx=context)
+        nodes = [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows]
+        for n in nodes:
+            n.obj_reset_changes()
+        return cls(context, nodes)
+
+    @remotable_classmethod
+    async def get_all_by_uuids(cls, context, uuids):
+        uuids = list(uuids)
+        if not uuids:
+            return cls(context, [])
+        rows = context.db.cell(context).query(
+            f"SELECT * FROM compute_nodes WHERE deleted = 0 AND uuid IN ({', '.join('?' * len(uuids))}) "
+            "ORDER BY id", uuids, ctx=context)
+        return cls(context, [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows])
+
+
+class Service(NovaObject):
+    VERSION = "1.22"
+    fields = {**{c: "str" for c in SERVICE_COLUMNS},
+              "id": "int", "report_count": "int", "version": "int", "disabled": "bool",
+              "forced_down": "bool", "last_seen_up": "datetime", "created_at": "datetime",
+              "updated_at": "datetime"}
+
+    @remotable
+    async def create(self):
+        ctx = self._context
+        self.created_at = ctx.service.utcnow()
+        for name, default in (("report_count", 0), ("disabled", False), ("forced_down", False),
+                              ("version", SERVICE_VERSION)):
+            if self.get(name) is None:
+                setattr(self, name, default)
+        self.id = ctx.db.cell(ctx).insert("services", {**_row(self, SERVICE_COLUMNS), "deleted": 0},
+                                          ctx=ctx)
+        self.obj_reset_changes()
+
+    @remotable
+    async def save(self):
+        ctx = self._context
+        changed = self.obj_what_changed()
+        self.updated_at = ctx.service.utcnow()
+        if "report_count" in changed:           # Nova's DB layer stamps the heartbeat time
+            self.last_seen_up = self.updated_at
+            changed = changed | {"last_seen_up"}
+        ctx.db.cell(ctx).update("services", _row(self, [c for c in SERVICE_COLUMNS
+                                                        if c in changed or c == "updated_at"]),
+                                "id = ?", (self.id,), ctx=ctx)
+        self.obj_reset_changes()
+
+    @remotable_classmethod
+    async def get_by_host_and_binary(cls, context, host, binary):
+        row = context.db.cell(context).one(
+            "SELECT * FROM services WHERE host = ? AND binary = ? AND deleted = 0",
+            (host, binary), ctx=context)
+        if row is None:
+            return None
+        service = _from_row(cls, context, row, SERVICE_COLUMNS)
+        service.obj_reset_changes()
+        return service
+
+
+class ServiceList(ObjectListBase):
+    VERSION = "1.19"
+
+    @remotable_classmethod
+    async def get_all(cls, context, binary=None):
+        sql, params = "SELECT * FROM services WHERE deleted = 0", []
+        if binary:
+            sql, params = sql + " AND binary = ?", [binary]
+        rows = context.db.cell(context).query(sql + " ORDER BY id", params, ctx=context)
+        return cls(context, [_from_row(Service, context, r, SERVICE_COLUMNS) for r in rows])
