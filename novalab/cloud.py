@@ -50,7 +50,7 @@ class SchedulerService(Service):
 class Cloud:
     def __init__(self, computes=3, transport="memory://", driver="fake", clock="virtual", seed=0,
                  conf: Conf | None = None, hosts=None, state_dir=None, host_size=None,
-                 spawn_seconds=3.0):
+                 spawn_seconds=3.0, fixed_range="10.0.0.0/22"):
         self.random = random.Random(seed)
         self.kernel = runtime.Kernel(clock, on_error=self._on_task_error)
         self.trace = Trace(self.kernel)
@@ -66,7 +66,8 @@ class Cloud:
         self.image = ImageAPI(self.trace, self.uuid)
         self.image.create("cirros", size=21430272, properties={"hw_architecture": "x86_64"})
         self.network = NetworkAPI(self.trace, self.uuid, self.random)
-        self.network.create_network("private", "10.0.0.0/26", shared=True)
+        # DevStack's IPV4_ADDRS_SAFE_TO_USE; pass a larger fixed_range for thousands of servers.
+        self.network.create_network("private", fixed_range, shared=True)
 
         self.api = Service(self, "nova-api", "controller", None, _NoManager())
         self.compute_api = compute_api.API(self.api, self)

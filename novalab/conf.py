@@ -92,7 +92,9 @@ class Conf:
         groups = self.__dict__.get("_groups", {})
         if group not in groups:
             raise AttributeError(f"no option group [{group}]")
-        return Group(group, groups[group])
+        view = Group(group, groups[group])       # a live view: setting an option shows at once
+        self.__dict__[group] = view
+        return view
 
     def help(self, group, name) -> str:
         return OPTIONS[(group, name)][1]

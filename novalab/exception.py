@@ -214,10 +214,6 @@ class InvalidName(Invalid):
     msg_fmt = "An invalid 'name' value was provided. The name must be: %(reason)s"
 
 
-class MarkerNotFound(NotFound):
-    msg_fmt = "Marker %(marker)s could not be found."
-
-
 class KeypairNotFound(NotFound):
     msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
 
@@ -228,3 +224,7 @@ class InstanceIsLocked(InstanceInvalidState):
 
 class MarkerNotFound(NotFound):
     msg_fmt = "Marker %(marker)s could not be found."
+
+
+class NoMoreFixedIps(NovaException):
+    msg_fmt = "No fixed IP addresses available for network: %(net)s"

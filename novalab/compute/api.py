@@ -17,12 +17,6 @@ from novalab.compute import rpcapi as compute_rpcapi
 from novalab.conductor import rpcapi as conductor_rpcapi
 from novalab.objects.instance import trace_state
 
-_STATUS_FILTER = {"ACTIVE": ("active", None), "BUILD": ("building", None),
-                  "ERROR": ("error", None), "SHUTOFF": ("stopped", None),
-                  "DELETED": ("deleted", None), "PAUSED": ("paused", None),
-                  "SUSPENDED": ("suspended", None)}
-
-
 def is_uuid_like(value) -> bool:
     try:
         return str(uuidlib.UUID(str(value))) == str(value).lower()
@@ -111,8 +105,8 @@ class API:
                 "ram": usage.get("MEMORY_MB", 0)}
         per = {"instances": 1, "cores": flavor.vcpus, "ram": flavor.memory_mb}
         allowed = {"instances": quota.instances, "cores": quota.cores, "ram": quota.ram}
-        fits = min((allowed[r] - used[r]) // per[r] if per[r] else max_count
-                   for r in allowed if allowed[r] >= 0)
+        fits = min(((allowed[r] - used[r]) // per[r] if per[r] else max_count
+                    for r in allowed if allowed[r] >= 0), default=max_count)   # -1: unlimited
         if fits < min_count:
             overs = sorted(r for r in allowed
                            if allowed[r] >= 0 and used[r] + per[r] * min_count > allowed[r])
@@ -149,27 +143,30 @@ class API:
 
     async def get_all(self, ctx, search_opts=None, limit=None, marker=None, sort_keys=None,
                       sort_dirs=None):
+        """Servers from every cell plus those still only BuildRequests, newest first.
+
+        ``search_opts`` are what Nova's controller passes: ``project_id`` (absent for an admin's
+        ``all_tenants``), ``vm_state``/``task_state`` lists (from ``status``), ``host``, ``name``,
+        ``changes-since`` and ``deleted``.
+        """
         ctx = self.service.attach(ctx)
         opts = dict(search_opts or {})
-        project = None if (ctx.is_admin and opts.get("all_tenants")) else ctx.project_id
-        if "project_id" in opts and ctx.is_admin:
-            project = opts["project_id"]
-        filters = {"project_id": project}
-        if opts.get("host"):
-            filters["host"] = opts["host"]
-        if opts.get("deleted"):
-            filters["deleted"] = True
-        found = [br.instance for br in await objects.BuildRequestList.get_by_filters(ctx, project)]
+        project = opts.get("project_id") or opts.get("tenant_id")
+        filters = {"project_id": project, "host": opts.get("host"),
+                   "vm_state": opts.get("vm_state"), "task_state": opts.get("task_state")}
+        read_deleted = ("only" if opts.get("deleted") else
+                        "yes" if opts.get("changes-since") else "no")
+        found = []
+        if read_deleted != "only" and not opts.get("host") and \
+                vm_states.BUILDING in (opts.get("vm_state") or [vm_states.BUILDING]):
+            found = [br.instance for br in
+                     await objects.BuildRequestList.get_by_filters(ctx, project)]
         for cell in await objects.CellMappingList.get_all(ctx):
-            found.extend(await objects.InstanceList.get_by_filters(ctx.target_cell(cell), filters))
+            found.extend(await objects.InstanceList.get_by_filters(
+                ctx.target_cell(cell), filters, read_deleted=read_deleted))
         if opts.get("name"):
             pattern = re.compile(opts["name"])
             found = [i for i in found if pattern.search(i.display_name or "")]
-        if opts.get("status"):
-            from novalab.api.openstack.common import status_from_state
-            wanted = {s.upper() for s in ([opts["status"]] if isinstance(opts["status"], str)
-                                          else opts["status"])}
-            found = [i for i in found if status_from_state(i.vm_state, i.get("task_state")) in wanted]
         if opts.get("changes-since"):
             since = opts["changes-since"]
             found = [i for i in found if (i.get("updated_at") or i.created_at) >= since]

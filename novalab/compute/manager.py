@@ -145,9 +145,15 @@ class ComputeManager:
     async def _build_networks_for_instance(self, context, instance, requested_networks):
         instance.vm_state, instance.task_state = vm_states.BUILDING, task_states.NETWORKING
         await instance.save(expected_task_state=[None])
-        network_info = self.network_api.allocate_for_instance(context, instance,
-                                                              requested_networks,
-                                                              caller=self.service.name)
+        try:
+            network_info = self.network_api.allocate_for_instance(context, instance,
+                                                                  requested_networks,
+                                                                  caller=self.service.name)
+        except Exception as exc:
+            LOG.error("Failed to allocate network(s): %s", exc)
+            raise exception.BuildAbortException(
+                instance_uuid=instance.uuid,
+                reason="Failed to allocate the network(s), not rescheduling.") from exc
         instance.info_cache = objects.InstanceInfoCache(context, instance_uuid=instance.uuid,
                                                         network_info=network_info)
         await instance.save()

@@ -20,6 +20,7 @@ from novalab.scheduler.client import SchedulerQueryClient
 from novalab.scheduler.client.report import SchedulerReportClient
 
 LOG = logging.getLogger("novalab.conductor")
+_UNSET = object()
 
 
 class ConductorManager:
@@ -50,13 +51,16 @@ class ConductorManager:
     async def object_action(self, context, objinst, objmethod, args, kwargs):
         """Run a remotable method (``instance.save()``) and send back what it changed."""
         context.remote = True
-        before = objinst.obj_clone()
+        # Nova deep-copies the object to compare; a shallow snapshot finds the same changes
+        # because remotable methods replace field values rather than mutate them in place.
+        before = {name: objinst.__dict__.get(name, _UNSET) for name in objinst.fields}
         result = await getattr(objinst, objmethod)(*args, **kwargs)
         updates = {}
-        for name in objinst.fields:
-            if objinst.obj_attr_is_set(name) and (not before.obj_attr_is_set(name)
-                                                  or getattr(before, name) != getattr(objinst, name)):
-                updates[name] = getattr(objinst, name)
+        for name, old in before.items():
+            new = objinst.__dict__.get(name, _UNSET)
+            if new is not _UNSET and new is not old and (
+                    isinstance(new, objects.NovaObject) or new != old):
+                updates[name] = new
         return updates, result
 
 
@@ -97,7 +101,7 @@ class ComputeTaskManager:
             return
         cells: dict = {}
         for build_request, spec, host_list in zip(build_requests, request_specs, host_lists):
-            host = host_list[0]
+            host = host_list.pop(0)               # the rest are the alternates compute keeps
             if host.service_host not in cells:
                 cells[host.service_host] = (await objects.HostMapping.get_by_host(
                     context, host.service_host)).cell_mapping
@@ -106,6 +110,9 @@ class ComputeTaskManager:
             instance = build_request.get_new_instance(cctxt)
             instance.host, instance.node = host.service_host, host.nodename
             instance.launched_on = host.service_host
+            if not instance.get("availability_zone"):
+                # Nova also looks up the host's zone aggregate; every host here is in the default.
+                instance.availability_zone = self.service.conf.DEFAULT.default_availability_zone
             await instance.create()
             await objects.InstanceAction.action_start(cctxt, instance.uuid, "create",
                                                       want_result=False)

@@ -62,7 +62,10 @@ class NetworkAPI:
             self.trace.record("http", caller, "network", "POST /v2.0/ports", context.request_id,
                               instance.uuid, status=201, network=net["name"])
             subnet = net["subnets"][0]
-            address = str(next(net["_free"]))
+            address = next(net["_free"], None)
+            if address is None:
+                raise exception.NoMoreFixedIps(net=net["id"])
+            address = str(address)
             mac = "fa:16:3e:" + ":".join(f"{self._rng.randrange(256):02x}" for _ in range(3))
             port = {"id": self._uuid(), "network_id": net["id"], "device_id": instance.uuid,
                     "mac_address": mac, "fixed_ips": [{"subnet_id": subnet["id"],

@@ -39,15 +39,18 @@ def _row(obj, names):
 
 
 def _from_row(cls, context, row, names):
-    obj = cls(context)
+    obj = cls.__new__(cls)
+    values = obj.__dict__
+    values["_context"], values["_changed_fields"] = context, set()
+    fields = cls.fields
     for name in names:
         value = row.get(name)
-        kind = cls.fields[name]
-        if kind == "datetime":
+        kind = fields[name]
+        if value is not None and kind == "datetime":
             value = parse_isotime(value)
         elif kind == "bool":
             value = bool(value)
-        object.__setattr__(obj, name, value)
+        values[name] = value
     return obj
 
 

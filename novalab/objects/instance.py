@@ -241,20 +241,21 @@ class InstanceList(ObjectListBase):
                                    faults.get(r["uuid"]), metadata.get(r["uuid"])) for r in rows]
 
     @remotable_classmethod
-    async def get_by_filters(cls, context, filters=None, limit=None):
-        filters = dict(filters or {})
+    async def get_by_filters(cls, context, filters=None, limit=None, read_deleted=None):
+        """Filters are column → value or list of values (None inside a list matches NULL)."""
         where, params = ["1 = 1"], []
-        for key in ("project_id", "host", "node", "uuid", "vm_state", "display_name"):
-            if key in filters and filters[key] is not None:
-                value = filters[key]
-                if isinstance(value, (list, tuple)):
-                    where.append(f"{key} IN ({', '.join('?' * len(value))})")
-                    params.extend(value)
-                else:
-                    where.append(f"{key} = ?")
-                    params.append(value)
-        read_deleted = "yes" if filters.get("deleted") else context.read_deleted
-        return cls(context, cls._load(context, " AND ".join(where), params, read_deleted, limit))
+        for key, value in (filters or {}).items():
+            if value is None or key not in COLUMNS:
+                continue
+            values = list(value) if isinstance(value, (list, tuple, set)) else [value]
+            named = [v for v in values if v is not None]
+            clauses = [f"{key} IS NULL"] if None in values else []
+            if named:
+                clauses.append(f"{key} IN ({', '.join('?' * len(named))})")
+                params.extend(named)
+            where.append(f"({' OR '.join(clauses)})")
+        return cls(context, cls._load(context, " AND ".join(where), params,
+                                      read_deleted or context.read_deleted, limit))
 
     @remotable_classmethod
     async def get_by_host(cls, context, host):

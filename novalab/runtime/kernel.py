@@ -290,6 +290,14 @@ class Kernel:
         self._run_one(timer.fn, timer.args)
         return True
 
+    def run_ready(self) -> int:
+        """Run everything runnable *now*, without advancing the clock."""
+        n = 0
+        while self._ready or self._inbox:
+            self.step()
+            n += 1
+        return n
+
     def idle(self) -> bool:
         """Nothing runnable and no timer that anybody (non-daemon) is waiting for."""
         return not self._ready and not self._inbox and self._live_timers <= 0

@@ -47,12 +47,14 @@ class HostWeightHandler:
         for weigher in weighers:
             raw = [weigher._weigh_object(w.obj, spec_obj) for w in weighed]
             norm = normalize(raw, weigher.minval, weigher.maxval)
+            # Nova lets an aggregate override a multiplier per host; novalab has one per weigher.
+            multiplier = weigher.weight_multiplier(weighed[0].obj) if weighed else 0.0
             for w, n in zip(weighed, norm):
-                w.weight += weigher.weight_multiplier(w.obj) * n
+                w.weight += multiplier * n
             if explanation is not None:
                 explanation.setdefault("weighers", []).append(
                     {"weigher": type(weigher).__name__,
-                     "multiplier": weigher.weight_multiplier(weighed[0].obj) if weighed else None,
+                     "multiplier": multiplier,
                      "raw": {w.obj.host: r for w, r in zip(weighed, raw)},
                      "normalized": {w.obj.host: n for w, n in zip(weighed, norm)}})
         return sorted(weighed, key=lambda w: w.weight, reverse=True)   # stable: ties keep order

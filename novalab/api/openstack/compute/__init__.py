@@ -1,0 +1,1 @@
+"""Compute API resources: controllers, their schemas and their views."""
