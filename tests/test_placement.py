@@ -283,6 +283,15 @@ def test_each_call_is_one_placement_event_plus_its_db_statements(placement):
     db_events = placement.trace.filter(kind="db")
     assert {(e.src, e.dst, e.request_id) for e in db_events} == {("placement", "placement_db", "req-42")}
     assert [e.name for e in db_events] == [
-        "SELECT resource_providers", "SELECT inventories",             # two queries for candidates
+        # candidates: the ledger reads providers, inventories and usage once, then keeps them
+        "SELECT resource_providers", "SELECT inventories", "SELECT allocations",
         "SELECT consumers", "SELECT resource_providers", "DELETE allocations",
         "SELECT inventories"]                                          # then 409 and ROLLBACK
+    placement.trace.events.clear()
+    placement.get_allocation_candidates({"VCPU": 1}, ctx=ctx, caller="nova-scheduler")
+    assert [e.name for e in placement.trace.filter(kind="db")] == [
+        "SELECT resource_providers", "SELECT inventories",
+        "SELECT allocations"]            # the failed write made the ledger read everything again
+    placement.trace.events.clear()
+    placement.get_allocation_candidates({"VCPU": 1}, ctx=ctx, caller="nova-scheduler")
+    assert placement.trace.filter(kind="db").names() == []    # and now it knows

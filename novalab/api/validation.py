@@ -14,9 +14,30 @@ import datetime
 import functools
 import re
 import unicodedata
+import sys
 import uuid
 
-import jsonschema
+
+def _import_jsonschema():
+    """jsonschema, without the 0.7 s it spends compiling RFC 3987 grammars at import.
+
+    Jupyter installs jsonschema's ``format-nongpl`` extra, whose ``rfc3987_syntax`` module
+    builds 39 lark parsers when imported, only to check the ``iri`` formats Nova never uses.
+    If nothing has imported it yet, jsonschema is imported with it hidden; the module itself
+    stays importable for anyone else afterwards.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import jsonschema
+        return jsonschema
+    sys.modules["rfc3987_syntax"] = None            # an ImportError for jsonschema._format
+    try:
+        import jsonschema
+    finally:
+        del sys.modules["rfc3987_syntax"]
+    return jsonschema
+
+
+jsonschema = _import_jsonschema()
 
 from novalab import exception
 from novalab.api.openstack import api_version_request
@@ -194,9 +215,19 @@ _Validator = jsonschema.validators.extend(
     {"minimum": _compare_as_number("minimum"), "maximum": _compare_as_number("maximum")})
 
 
+_VALIDATORS: dict[int, tuple] = {}      # id(schema) -> (schema, validator); schemas are constants
+
+
+def _validator_for(schema: dict):
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = _VALIDATORS[id(schema)] = (schema, _Validator(schema, format_checker=FORMAT_CHECKER))
+    return cached[1]
+
+
 def validate(schema: dict, target, is_body: bool = True):
     """Check ``target``; on the first error raise ``ValidationError`` in Nova's wording."""
-    validator = _Validator(schema, format_checker=FORMAT_CHECKER)
+    validator = _validator_for(schema)
     for error in validator.iter_errors(target):
         if isinstance(error.cause, exception.InvalidName):
             detail = error.cause.format_message()

@@ -102,8 +102,8 @@ class ComputeManager:
             await self._cleanup_allocated_networks(context, instance)
             self.reportclient.delete_allocation_for_instance(context, instance.uuid)
             await self._set_instance_obj_error_state(context, instance, exc)
-        finally:
-            await objects.InstanceActionEvent.event_finish(context, instance.uuid, event, result)
+        # Not in a ``finally``: a cancelled build must not start new RPC calls on its way out.
+        await objects.InstanceActionEvent.event_finish(context, instance.uuid, event, result)
 
     async def _build_and_run_instance(self, context, instance, image, request_spec,
                                       admin_password, injected_files, requested_networks, node):

@@ -133,8 +133,11 @@ class Handle:
 
     def query(self, sql, params=(), ctx=None, instance_uuid=None) -> Rows:
         cursor = self.execute(sql, params, ctx, instance_uuid)
-        cursor.row_factory = _dict_row
-        return Rows(cursor)
+        rows = cursor.fetchall()
+        if not rows:
+            return Rows()
+        columns = [col[0] for col in cursor.description]
+        return Rows(dict(zip(columns, row)) for row in rows)
 
     def one(self, sql, params=(), ctx=None, instance_uuid=None) -> dict | None:
         cursor = self.execute(sql, params, ctx, instance_uuid)

@@ -19,13 +19,20 @@ REGISTRY: dict[str, type] = {}
 
 
 def isotime(value: datetime.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return f"{value:%Y-%m-%dT%H:%M:%S}Z"
 
 
 def parse_isotime(value):
     if value is None or isinstance(value, datetime.datetime):
         return value
-    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.datetime.fromisoformat(value)      # 3.11 reads the trailing "Z" itself
+
+
+_PLAIN = frozenset(("str", "int", "float", "bool"))
 
 
 class NovaObject:
@@ -37,10 +44,15 @@ class NovaObject:
     VERSION = "1.0"
     OBJ_NAMESPACE = "nova"
     fields: dict[str, str] = {}
+    _object_fields: tuple = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         REGISTRY[cls.__name__] = cls
+        # Fields that may hold another object: the only ones change tracking must look into.
+        cls._object_fields = tuple(name for name, kind in cls.fields.items()
+                                   if kind[:1].isupper() or kind == "list")
+        cls._field_items = tuple(cls.fields.items())
 
     def __init__(self, context=None, **values):
         object.__setattr__(self, "_context", context)
@@ -69,8 +81,9 @@ class NovaObject:
 
     def obj_what_changed(self) -> set[str]:
         changed = set(self._changed_fields)
-        for name, kind in self.fields.items():
-            value = self.__dict__.get(name)
+        values = self.__dict__
+        for name in self._object_fields:
+            value = values.get(name)
             if isinstance(value, NovaObject) and value.obj_what_changed():
                 changed.add(name)
         return changed
@@ -81,8 +94,9 @@ class NovaObject:
         else:
             self._changed_fields.difference_update(fields)
         if recursive:
-            for name in self.fields if fields is None else fields:
-                value = self.__dict__.get(name)
+            values = self.__dict__
+            for name in self._object_fields if fields is None else fields:
+                value = values.get(name)
                 if isinstance(value, NovaObject):
                     value.obj_reset_changes()
 
@@ -102,10 +116,11 @@ class NovaObject:
 
     # -- primitives (what crosses the wire) ----------------------------------------------------
     def obj_to_primitive(self) -> dict:
-        data = {}
-        for name, kind in self.fields.items():
-            if name in self.__dict__:
-                data[name] = _to_primitive(self.__dict__[name], kind)
+        values, data = self.__dict__, {}
+        for name, kind in self._field_items:
+            if name in values:
+                value = values[name]
+                data[name] = value if value is None or kind in _PLAIN else _to_primitive(value, kind)
         primitive = {"nova_object.name": self.obj_name(),
                      "nova_object.namespace": self.OBJ_NAMESPACE,
                      "nova_object.version": self.VERSION,
@@ -124,10 +139,12 @@ class NovaObject:
         object.__setattr__(obj, "_context", context)
         object.__setattr__(obj, "_changed_fields",
                            set(primitive.get("nova_object.changes", ())))
+        values, fields = obj.__dict__, objcls.fields
         for name, value in primitive["nova_object.data"].items():
-            kind = objcls.fields.get(name)
+            kind = fields.get(name)
             if kind is not None:
-                object.__setattr__(obj, name, _from_primitive(value, kind, context))
+                values[name] = (value if value is None or kind in _PLAIN
+                                else _from_primitive(value, kind, context))
         return obj
 
     def __eq__(self, other):

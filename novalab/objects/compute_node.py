@@ -39,19 +39,21 @@ def _row(obj, names):
 
 
 def _from_row(cls, context, row, names):
+    """A row read with exactly ``names`` as its columns -> an object, without per-field calls."""
     obj = cls.__new__(cls)
     values = obj.__dict__
+    values.update(row)
     values["_context"], values["_changed_fields"] = context, set()
-    fields = cls.fields
-    for name in names:
-        value = row.get(name)
-        kind = fields[name]
-        if value is not None and kind == "datetime":
-            value = parse_isotime(value)
-        elif kind == "bool":
-            value = bool(value)
-        values[name] = value
+    for name in cls._datetimes:
+        if values.get(name) is not None:
+            values[name] = parse_isotime(values[name])
+    for name in cls._bools:
+        values[name] = bool(values.get(name))
     return obj
+
+
+NODE_SELECT = f"SELECT {', '.join(NODE_COLUMNS)} FROM compute_nodes"
+SERVICE_SELECT = f"SELECT {', '.join(SERVICE_COLUMNS)} FROM services"
 
 
 class ComputeNode(NovaObject):
@@ -62,6 +64,8 @@ class ComputeNode(NovaObject):
               "cpu_allocation_ratio": "float", "ram_allocation_ratio": "float",
               "disk_allocation_ratio": "float", "mapped": "int",
               "created_at": "datetime", "updated_at": "datetime"}
+
+    _datetimes, _bools = ("created_at", "updated_at"), ()
 
     @remotable
     async def create(self):
@@ -86,7 +90,7 @@ class ComputeNode(NovaObject):
     @remotable_classmethod
     async def get_by_host_and_nodename(cls, context, host, nodename):
         row = context.db.cell(context).one(
-            "SELECT * FROM compute_nodes WHERE host = ? AND hypervisor_hostname = ? AND deleted = 0",
+            NODE_SELECT + " WHERE host = ? AND hypervisor_hostname = ? AND deleted = 0",
             (host, nodename), ctx=context)
         if row is None:
             raise exception.ComputeHostNotFound(host=host)
@@ -101,7 +105,7 @@ class ComputeNodeList(ObjectListBase):
     @remotable_classmethod
     async def get_all(cls, context):
         rows = context.db.cell(context).query(
-            "SELECT * FROM compute_nodes WHERE deleted = 0 ORDER BY id", ctx=context)
+            NODE_SELECT + " WHERE deleted = 0 ORDER BY id", ctx=context)
         nodes = [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows]
         for n in nodes:
             n.obj_reset_changes()
@@ -113,7 +117,7 @@ class ComputeNodeList(ObjectListBase):
         if not uuids:
             return cls(context, [])
         rows = context.db.cell(context).query(
-            f"SELECT * FROM compute_nodes WHERE deleted = 0 AND uuid IN ({', '.join('?' * len(uuids))}) "
+            f"{NODE_SELECT} WHERE deleted = 0 AND uuid IN ({', '.join('?' * len(uuids))}) "
             "ORDER BY id", uuids, ctx=context)
         return cls(context, [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows])
 
@@ -124,6 +128,9 @@ class Service(NovaObject):
               "id": "int", "report_count": "int", "version": "int", "disabled": "bool",
               "forced_down": "bool", "last_seen_up": "datetime", "created_at": "datetime",
               "updated_at": "datetime"}
+
+    _datetimes = ("last_seen_up", "created_at", "updated_at")
+    _bools = ("disabled", "forced_down")
 
     @remotable
     async def create(self):
@@ -153,7 +160,7 @@ class Service(NovaObject):
     @remotable_classmethod
     async def get_by_host_and_binary(cls, context, host, binary):
         row = context.db.cell(context).one(
-            "SELECT * FROM services WHERE host = ? AND binary = ? AND deleted = 0",
+            SERVICE_SELECT + " WHERE host = ? AND binary = ? AND deleted = 0",
             (host, binary), ctx=context)
         if row is None:
             return None
@@ -167,7 +174,7 @@ class ServiceList(ObjectListBase):
 
     @remotable_classmethod
     async def get_all(cls, context, binary=None):
-        sql, params = "SELECT * FROM services WHERE deleted = 0", []
+        sql, params = SERVICE_SELECT + " WHERE deleted = 0", []
         if binary:
             sql, params = sql + " AND binary = ?", [binary]
         rows = context.db.cell(context).query(sql + " ORDER BY id", params, ctx=context)

@@ -85,6 +85,21 @@ class AllocationsMixin:
         ``allocations`` is ``{rp_uuid: {"resources": {rc: amount}}}``; ``{}`` removes them all.
         ``consumer_generation`` must be None for a new consumer, else the generation last read.
         """
+        change = ([], [])
+        try:
+            self._put_allocations(consumer_uuid, allocations, project_id, user_id,
+                                  consumer_generation, ctx, caller, change)
+        except BaseException:
+            self.ledger.forget()
+            raise
+        self.ledger.apply(*change)
+
+    def _old_allocations(self, consumer_uuid, ctx):
+        return list(self.db.execute("SELECT resource_provider_id, resource_class_id, used "
+                                    "FROM allocations WHERE consumer_id = ?", (consumer_uuid,), ctx))
+
+    def _put_allocations(self, consumer_uuid, allocations, project_id, user_id,
+                         consumer_generation, ctx, caller, change):
         summary = {rp: dict(a["resources"]) for rp, a in allocations.items()}
         with self._request(caller, "PUT /allocations/{consumer_uuid}", ctx, 204, consumer_uuid,
                            consumer_uuid=consumer_uuid, allocations=summary), self.db.transaction():
@@ -106,6 +121,7 @@ class AllocationsMixin:
                 wanted += [(rp, rc, self._rc_id(rc, ctx), n) for rc, n in resources.items()]
 
             # The consumer's old allocations do not count against its new ones (think resize).
+            change[0].extend(self._old_allocations(consumer_uuid, ctx) if consumer else ())
             self.db.execute("DELETE FROM allocations WHERE consumer_id = ?", (consumer_uuid,), ctx)
             if not wanted:
                 if consumer:    # placement deletes a consumer once it has no allocations
@@ -129,6 +145,7 @@ class AllocationsMixin:
 
             now = self._now()
             for rp, rc, rc_id, amount in wanted:
+                change[1].append((rp["id"], rc_id, amount))
                 self.db.insert("allocations", {"resource_provider_id": rp["id"],
                                                "consumer_id": consumer_uuid,
                                                "resource_class_id": rc_id, "used": amount,
@@ -163,13 +180,23 @@ class AllocationsMixin:
                     "project_id": consumer["project_id"], "user_id": consumer["user_id"]}
 
     def delete_allocations(self, consumer_uuid, ctx=None, caller="unknown") -> None:
+        try:
+            removed = self._delete_allocations(consumer_uuid, ctx, caller)
+        except BaseException:
+            self.ledger.forget()
+            raise
+        self.ledger.apply(removed, ())
+
+    def _delete_allocations(self, consumer_uuid, ctx, caller):
         with self._request(caller, "DELETE /allocations/{consumer_uuid}", ctx, 204, consumer_uuid,
                            consumer_uuid=consumer_uuid), self.db.transaction():
+            removed = self._old_allocations(consumer_uuid, ctx)
             deleted = self.db.execute("DELETE FROM allocations WHERE consumer_id = ?",
                                       (consumer_uuid,), ctx).rowcount
             if not deleted:
                 raise PlacementNotFound(f"No allocations for consumer '{consumer_uuid}'")
             self.db.execute("DELETE FROM consumers WHERE uuid = ?", (consumer_uuid,), ctx)
+            return removed
 
     def get_provider_allocations(self, rp_uuid, ctx=None, caller="unknown") -> dict:
         with self._request(caller, "GET /resource_providers/{uuid}/allocations", ctx, uuid=rp_uuid):
@@ -202,25 +229,39 @@ class AllocationsMixin:
             raise PlacementBadRequest("Badly formed resources parameter. Expected resources query "
                                       "string parameter in form: ?resources=VCPU:2,MEMORY_MB:1024.")
         _check_amounts(resources)
-        where, params = self._filters(required, member_of)
-        for rc, amount in resources.items():
-            where.append(FITS)
-            params += [self._rc_id(rc, ctx), amount, amount, amount, amount]
-        sql = CANDIDATE_PROVIDERS + " WHERE " + " AND ".join(where) + " ORDER BY rp.id LIMIT ?"
-        providers = self.db.execute(sql, [*params, -1 if limit is None else limit], ctx).fetchall()
+        wanted = [(self._rc_id(rc, ctx), amount) for rc, amount in resources.items()]
+        if required or member_of:
+            where, params = self._filters(required, member_of)
+            sql = CANDIDATE_PROVIDERS + (" WHERE " + " AND ".join(where) if where else "")
+            providers = self.db.execute(sql + " ORDER BY rp.id", params, ctx).fetchall()
+        else:
+            providers = self.ledger.providers(ctx)
+        inventory, usage = self.ledger.inventory(ctx), self.ledger.usage(ctx)
 
         # Placement also combines a compute node with its children and with sharing providers
         # (shared storage) into one candidate; simplified because novalab's hosts are flat.
-        requests, summaries, uuid_of = [], {}, {}
+        requests, summaries = [], {}
+        names = {rc_id: self._rc_name(rc_id, ctx) for inv in inventory.values() for rc_id in inv}
         for rp_id, uuid, root_uuid, parent_uuid, traits in providers:
-            requests.append({"allocations": {uuid: {"resources": dict(resources)}}})
-            summaries[uuid] = {"resources": {}, "traits": sorted(traits.split(",")) if traits else [],
-                               "parent_provider_uuid": parent_uuid, "root_provider_uuid": root_uuid}
-            uuid_of[rp_id] = uuid
-        if providers:
-            names = self._rc_names
-            for rp_id, rc_id, capacity, used in self.db.execute(
-                    PROVIDER_SUMMARIES, (json.dumps(list(uuid_of)),), ctx):
-                name = names.get(rc_id) or self._rc_name(rc_id, ctx)
-                summaries[uuid_of[rp_id]]["resources"][name] = {"capacity": capacity, "used": used}
+            inv = inventory.get(rp_id)
+            if not inv:
+                continue
+            for rc_id, amount in wanted:        # the capacity rule of capacity_problem(), inlined
+                numbers = inv.get(rc_id)
+                if numbers is None:
+                    break
+                total, reserved, min_unit, max_unit, step, ratio = numbers
+                if (amount < min_unit or amount > max_unit or amount % step
+                        or usage.get((rp_id, rc_id), 0) + amount > (total - reserved) * ratio):
+                    break
+            else:
+                requests.append({"allocations": {uuid: {"resources": dict(resources)}}})
+                summaries[uuid] = {
+                    "resources": {names[rc_id]: {"capacity": int((n[0] - n[1]) * n[5]),
+                                                 "used": usage.get((rp_id, rc_id), 0)}
+                                  for rc_id, n in inv.items()},
+                    "traits": sorted(traits.split(",")) if traits else [],
+                    "parent_provider_uuid": parent_uuid, "root_provider_uuid": root_uuid}
+                if limit is not None and len(requests) >= limit:
+                    break
         return requests, summaries

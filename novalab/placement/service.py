@@ -11,6 +11,7 @@ allocation candidates are in :mod:`novalab.placement.allocations`.
 """
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 from novalab.db.schema import MIN_CUSTOM_RESOURCE_CLASS_ID
@@ -30,6 +31,17 @@ FROM resource_providers AS rp
 JOIN resource_providers AS root ON root.id = rp.root_provider_id
 LEFT JOIN resource_providers AS parent ON parent.id = rp.parent_provider_id"""
 
+def _changes_providers(method):
+    """Providers, inventories or traits change: the ledger's copies must be read again."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.ledger.forget_providers()
+    return wrapper
+
+
 def _request_id(ctx):
     return getattr(ctx, "request_id", None)
 
@@ -47,6 +59,8 @@ class Placement(AllocationsMixin):
         self.trace = trace if trace is not None else db.trace
         self._uuid = uuid_factory
         self._clock = clock
+        from novalab.placement.ledger import Ledger
+        self.ledger = Ledger(self.db)
         self._rc_ids: dict[str, int] = {}      # resource class name -> id, loaded on first use
         self._rc_names: dict[int, str] = {}
 
@@ -109,6 +123,7 @@ class Placement(AllocationsMixin):
                                    "parent_provider_uuid")}
 
     # -- resource providers --------------------------------------------------------------------
+    @_changes_providers
     def create_resource_provider(self, name, uuid=None, parent_provider_uuid=None, ctx=None,
                                  caller="unknown") -> dict:
         uuid = uuid or self._uuid()
@@ -150,6 +165,7 @@ class Placement(AllocationsMixin):
                 rps = [rp for rp in rps if rp["uuid"] in fits]
             return [self._public(rp) for rp in rps]
 
+    @_changes_providers
     def delete_resource_provider(self, uuid, ctx=None, caller="unknown") -> None:
         with self._request(caller, "DELETE /resource_providers/{uuid}", ctx, 204, uuid=uuid), \
                 self.db.transaction():
@@ -167,6 +183,7 @@ class Placement(AllocationsMixin):
             self.db.execute("DELETE FROM resource_providers WHERE id = ?", (rp["id"],), ctx)
 
     # -- inventories ---------------------------------------------------------------------------
+    @_changes_providers
     def set_inventories(self, rp_uuid, generation, inventories: dict, ctx=None,
                         caller="unknown") -> int:
         """Replace all of a provider's inventories; returns the provider's new generation."""
@@ -235,6 +252,7 @@ class Placement(AllocationsMixin):
             return {self._rc_name(r["resource_class_id"]): r["used"] for r in rows}
 
     # -- traits, aggregates, resource classes --------------------------------------------------
+    @_changes_providers
     def set_traits(self, rp_uuid, generation, traits, ctx=None, caller="unknown") -> int:
         with self._request(caller, "PUT /resource_providers/{uuid}/traits", ctx, uuid=rp_uuid,
                            traits=sorted(traits)), self.db.transaction():
