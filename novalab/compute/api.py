@@ -97,14 +97,17 @@ class API:
         """Nova counts usage at request time; novalab counts instances by mapping and
         cores/RAM from placement (Nova's ``count_usage_from_placement`` mode)."""
         quota = self.service.conf.quota
-        used_instances = ctx.db.api.one(
-            "SELECT COUNT(*) AS n FROM instance_mappings WHERE project_id = ? "
-            "AND queued_for_delete = 0", (ctx.project_id,), ctx=ctx)["n"]
-        usage = self.cloud.placement.get_total_usages(ctx.project_id, ctx=ctx, caller="nova-api")
-        used = {"instances": used_instances, "cores": usage.get("VCPU", 0),
-                "ram": usage.get("MEMORY_MB", 0)}
-        per = {"instances": 1, "cores": flavor.vcpus, "ram": flavor.memory_mb}
         allowed = {"instances": quota.instances, "cores": quota.cores, "ram": quota.ram}
+        used = {"instances": 0, "cores": 0, "ram": 0}
+        if allowed["instances"] >= 0:                   # -1 is unlimited: nothing to count
+            used["instances"] = ctx.db.api.one(
+                "SELECT COUNT(*) AS n FROM instance_mappings WHERE project_id = ? "
+                "AND queued_for_delete = 0", (ctx.project_id,), ctx=ctx)["n"]
+        if allowed["cores"] >= 0 or allowed["ram"] >= 0:
+            usage = self.cloud.placement.get_total_usages(ctx.project_id, ctx=ctx,
+                                                          caller="nova-api")
+            used["cores"], used["ram"] = usage.get("VCPU", 0), usage.get("MEMORY_MB", 0)
+        per = {"instances": 1, "cores": flavor.vcpus, "ram": flavor.memory_mb}
         fits = min(((allowed[r] - used[r]) // per[r] if per[r] else max_count
                     for r in allowed if allowed[r] >= 0), default=max_count)   # -1: unlimited
         if fits < min_count:

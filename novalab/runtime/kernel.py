@@ -191,8 +191,13 @@ class Timer:
     def cancel(self):
         if not self.cancelled:
             self.cancelled = True
+            self.fn, self.args = None, ()       # let go of what it would have called
+            kernel = self._kernel
             if not self.daemon:
-                self._kernel._live_timers -= 1
+                kernel._live_timers -= 1
+            kernel._cancelled_timers += 1
+            if kernel._cancelled_timers > 64 and kernel._cancelled_timers * 2 > len(kernel._timers):
+                kernel._compact_timers()
 
 
 class Kernel:
@@ -212,6 +217,7 @@ class Kernel:
         self._timers: list[Timer] = []
         self._seq = 0
         self._live_timers = 0          # non-daemon, not cancelled
+        self._cancelled_timers = 0     # cancelled but still in the heap
         self._on_error = on_error
         self._inbox: deque = deque()   # wall clock: work handed in by other threads
         self._wake = threading.Condition()
@@ -255,9 +261,16 @@ class Kernel:
             LOG.error("task %s failed: %r", task.name, exc)
 
     # -- running -------------------------------------------------------------------------------
+    def _compact_timers(self):
+        """Drop cancelled timers (every RPC call cancels its timeout timer when the reply comes)."""
+        self._timers = [t for t in self._timers if not t.cancelled]
+        heapq.heapify(self._timers)
+        self._cancelled_timers = 0
+
     def _pop_timer(self, until=None) -> Timer | None:
         while self._timers and self._timers[0].cancelled:
             heapq.heappop(self._timers)
+            self._cancelled_timers -= 1
         if not self._timers or (until is not None and self._timers[0].when > until):
             return None
         timer = heapq.heappop(self._timers)
@@ -369,6 +382,7 @@ class Kernel:
         timer = self._timers[0] if self._timers else None
         while timer is not None and timer.cancelled:
             heapq.heappop(self._timers)
+            self._cancelled_timers -= 1
             timer = self._timers[0] if self._timers else None
         now = time.time()
         if timer is not None and timer.when <= now:

@@ -120,7 +120,10 @@ class HostManager:
     def update_instance_info(self, context, host_name, instance_info):
         info = self._instance_info.setdefault(host_name, {"instances": {}, "updated": False})
         for inst in instance_info:
-            info["instances"][inst.uuid] = inst
+            # Nova keeps the whole Instance; novalab keeps what filters read, so that a cloud
+            # of 10,000 servers still fits in a laptop's memory.
+            info["instances"][inst.uuid] = objects.Instance(uuid=inst.uuid, host=host_name,
+                                                            flavor=inst.get("flavor"))
         info["updated"] = True
 
     def delete_instance_info(self, context, host_name, instance_uuid):

@@ -8,6 +8,7 @@ be retried without asking again. The explanation of each decision goes into the 
 """
 from __future__ import annotations
 
+import collections
 import json
 import logging
 
@@ -22,13 +23,16 @@ LOG = logging.getLogger("novalab.scheduler")
 
 class SchedulerManager:
     target = Target(version="4.5")
+    KEEP_EXPLANATIONS = 100
 
     def __init__(self, cloud):
         self.cloud = cloud
         self.service = None
         self.placement_client = SchedulerReportClient(cloud.placement, "nova-scheduler")
         self._host_manager = None
-        self.explanations: dict[str, list] = {}     # request_id -> [explanation, ...]
+        # request_id -> [explanation, ...], for the most recent requests only: at 100 hosts an
+        # explanation weighs ~40 KB, and a cloud of 10,000 servers must still fit in memory.
+        self.explanations: collections.OrderedDict[str, list] = collections.OrderedDict()
 
     @property
     def host_manager(self) -> HostManager:
@@ -53,6 +57,8 @@ class SchedulerManager:
         explanation = {"request_id": context.request_id, "instance_uuids": instance_uuids,
                        "flavor": spec_obj.flavor.name}
         self.explanations.setdefault(context.request_id, []).append(explanation)
+        while len(self.explanations) > self.KEEP_EXPLANATIONS:
+            self.explanations.popitem(last=False)
         resources = utils.resources_from_request_spec(spec_obj)
         explanation["resources"] = resources
         alloc_reqs, summaries, version = self.placement_client.get_allocation_candidates(

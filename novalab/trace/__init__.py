@@ -55,9 +55,12 @@ class Trace:
         self._listeners: list = []
 
     # -- recording ---------------------------------------------------------------------------
-    def record(self, kind, src, dst, name, request_id=None, instance_uuid=None, **detail) -> Event:
+    def record(self, kind, src, dst, name, request_id=None, instance_uuid=None, shared_detail=None,
+               **detail) -> Event:
+        """Append one event. ``shared_detail`` is a dict many events may share (read-only)."""
         t = self._clock.now() if self._clock is not None else 0.0
-        event = Event(len(self.events), t, kind, src, dst, name, request_id, instance_uuid, detail)
+        event = Event(len(self.events), t, kind, src, dst, name, request_id, instance_uuid,
+                      shared_detail if shared_detail is not None else detail)
         self.events.append(event)
         for listener in self._listeners:
             listener(event)

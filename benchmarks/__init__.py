@@ -1,0 +1,1 @@
+"""novalab's benchmarks: `make bench` runs them and writes benchmarks/results.md."""
