@@ -26,10 +26,18 @@ def isotime(value: datetime.datetime | None) -> str | None:
     return f"{value:%Y-%m-%dT%H:%M:%S}Z"
 
 
+_PARSED: dict[str, datetime.datetime] = {}      # datetimes are immutable: safe to share
+
+
 def parse_isotime(value):
     if value is None or isinstance(value, datetime.datetime):
         return value
-    return datetime.datetime.fromisoformat(value)      # 3.11 reads the trailing "Z" itself
+    parsed = _PARSED.get(value)
+    if parsed is None:
+        if len(_PARSED) > 4096:
+            _PARSED.clear()
+        parsed = _PARSED[value] = datetime.datetime.fromisoformat(value)   # reads "Z" (3.11)
+    return parsed
 
 
 _PLAIN = frozenset(("str", "int", "float", "bool"))

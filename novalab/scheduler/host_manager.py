@@ -98,7 +98,7 @@ class HostManager:
                                                                  cell.uuid)
                 state.update_from_compute_node(node)
                 state.service = services.get(node.host)
-                state.instances = dict(self._instance_info.get(node.host, {}).get("instances", {}))
+                state.instances = self._instance_info.get(node.host, {}).get("instances", {})
                 states.append(state)
         return states
 
