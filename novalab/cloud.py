@@ -22,6 +22,7 @@ from novalab.context import RequestContext
 from novalab.db import Databases
 from novalab.db.core import Rows
 from novalab.image import ImageAPI
+from novalab.manager import Manager
 from novalab.messaging.memory import MemoryBroker
 from novalab.network import NetworkAPI
 from novalab.placement import Placement
@@ -69,7 +70,7 @@ class Cloud:
         # DevStack's IPV4_ADDRS_SAFE_TO_USE; pass a larger fixed_range for thousands of servers.
         self.network.create_network("private", fixed_range, shared=True)
 
-        self.api = Service(self, "nova-api", "controller", None, _NoManager())
+        self.api = Service(self, "nova-api", "controller", None, Manager())   # consumes no queue, so a bare Manager
         self.compute_api = compute_api.API(self.api, self)
         self.conductor = Service(self, "nova-conductor", "controller", "conductor",
                                  ConductorManager(self))
@@ -114,7 +115,7 @@ class Cloud:
 
     # -- set-up (what DevStack and nova-manage do) -------------------------------------------
     def _bootstrap(self):
-        manage = Service(self, "nova-manage", "controller", None, _NoManager())
+        manage = Service(self, "nova-manage", "controller", None, Manager())   # consumes no queue, so a bare Manager
         ctx = manage.admin_context()
 
         async def setup():
@@ -222,17 +223,3 @@ class Cloud:
     def __repr__(self):
         return (f"<Cloud {len(self.computes)} computes, {self.transport_url}, "
                 f"{self.kernel.clock} clock t={self.kernel.now():.1f}s>")
-
-
-class _NoManager:
-    """nova-api and nova-manage consume no queue, so they have no RPC manager."""
-    service = None
-
-    async def init_host(self, ctx):
-        pass
-
-    async def pre_start_hook(self, ctx):
-        pass
-
-    def periodic_tasks(self):
-        return []

@@ -13,6 +13,7 @@ from novalab import exception, objects, runtime
 from novalab.compute import power_state, task_states, vm_states
 from novalab.compute.resource_tracker import ResourceTracker
 from novalab.conductor import rpcapi as conductor_rpcapi
+from novalab.manager import Manager
 from novalab.messaging import Notifier
 from novalab.messaging.target import Target
 from novalab.scheduler.client import SchedulerQueryClient
@@ -21,12 +22,11 @@ from novalab.scheduler.client.report import SchedulerReportClient
 LOG = logging.getLogger("novalab.compute")
 
 
-class ComputeManager:
+class ComputeManager(Manager):
     target = Target(version="6.5")
 
     def __init__(self, cloud, host, driver):
         self.cloud, self.host, self.driver = cloud, host, driver
-        self.service = None
         self.reportclient = SchedulerReportClient(cloud.placement, f"nova-compute@{host}")
         self.network_api = cloud.network
         self.rt = ResourceTracker(host, driver, self.reportclient, cloud.conf, cloud.uuid)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from novalab import exception, objects
+from novalab.manager import Manager
 from novalab.compute import rpcapi as compute_rpcapi
 from novalab.compute import vm_states
 from novalab.messaging.target import Target
@@ -23,23 +24,13 @@ LOG = logging.getLogger("novalab.conductor")
 _UNSET = object()
 
 
-class ConductorManager:
+class ConductorManager(Manager):
     target = Target(version="3.0")
 
     def __init__(self, cloud):
         self.cloud = cloud
-        self.service = None
         self.compute_task_mgr = ComputeTaskManager(cloud, self)
         self.additional_endpoints = [self.compute_task_mgr]
-
-    async def init_host(self, ctx):
-        pass
-
-    async def pre_start_hook(self, ctx):
-        pass
-
-    def periodic_tasks(self):
-        return []
 
     async def object_class_action_versions(self, context, objname, objmethod, object_versions,
                                            args, kwargs):

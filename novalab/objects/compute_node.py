@@ -52,6 +52,14 @@ def _from_row(cls, context, row, names):
     return obj
 
 
+def _save_changed(obj, table, columns, changed):
+    """UPDATE only the changed columns (and ``updated_at``) of ``obj``'s row."""
+    ctx = obj._context
+    ctx.db.cell(ctx).update(table, _row(obj, [c for c in columns if c in changed or c == "updated_at"]),
+                            "id = ?", (obj.id,), ctx=ctx)
+    obj.obj_reset_changes()
+
+
 NODE_SELECT = f"SELECT {', '.join(NODE_COLUMNS)} FROM compute_nodes"
 SERVICE_SELECT = f"SELECT {', '.join(SERVICE_COLUMNS)} FROM services"
 
@@ -82,10 +90,7 @@ class ComputeNode(NovaObject):
         if not changed:
             return
         self.updated_at = ctx.service.utcnow()
-        ctx.db.cell(ctx).update("compute_nodes", _row(self, [c for c in NODE_COLUMNS
-                                                             if c in changed or c == "updated_at"]),
-                                "id = ?", (self.id,), ctx=ctx)
-        self.obj_reset_changes()
+        _save_changed(self, "compute_nodes", NODE_COLUMNS, changed)
 
     @remotable_classmethod
     async def get_by_host_and_nodename(cls, context, host, nodename):
@@ -94,9 +99,7 @@ class ComputeNode(NovaObject):
             (host, nodename), ctx=context)
         if row is None:
             raise exception.ComputeHostNotFound(host=host)
-        node = _from_row(cls, context, row, NODE_COLUMNS)
-        node.obj_reset_changes()
-        return node
+        return _from_row(cls, context, row, NODE_COLUMNS)
 
 
 class ComputeNodeList(ObjectListBase):
@@ -106,10 +109,7 @@ class ComputeNodeList(ObjectListBase):
     async def get_all(cls, context):
         rows = context.db.cell(context).query(
             NODE_SELECT + " WHERE deleted = 0 ORDER BY id", ctx=context)
-        nodes = [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows]
-        for n in nodes:
-            n.obj_reset_changes()
-        return cls(context, nodes)
+        return cls(context, [_from_row(ComputeNode, context, r, NODE_COLUMNS) for r in rows])
 
     @remotable_classmethod
     async def get_all_by_uuids(cls, context, uuids):
@@ -152,10 +152,7 @@ class Service(NovaObject):
         if "report_count" in changed:           # Nova's DB layer stamps the heartbeat time
             self.last_seen_up = self.updated_at
             changed = changed | {"last_seen_up"}
-        ctx.db.cell(ctx).update("services", _row(self, [c for c in SERVICE_COLUMNS
-                                                        if c in changed or c == "updated_at"]),
-                                "id = ?", (self.id,), ctx=ctx)
-        self.obj_reset_changes()
+        _save_changed(self, "services", SERVICE_COLUMNS, changed)
 
     @remotable_classmethod
     async def get_by_host_and_binary(cls, context, host, binary):
@@ -164,9 +161,7 @@ class Service(NovaObject):
             (host, binary), ctx=context)
         if row is None:
             return None
-        service = _from_row(cls, context, row, SERVICE_COLUMNS)
-        service.obj_reset_changes()
-        return service
+        return _from_row(cls, context, row, SERVICE_COLUMNS)
 
 
 class ServiceList(ObjectListBase):

@@ -13,6 +13,7 @@ import json
 import logging
 
 from novalab import exception, objects
+from novalab.manager import Manager
 from novalab.messaging.target import Target
 from novalab.scheduler import utils
 from novalab.scheduler.client.report import SchedulerReportClient
@@ -21,13 +22,12 @@ from novalab.scheduler.host_manager import HostManager
 LOG = logging.getLogger("novalab.scheduler")
 
 
-class SchedulerManager:
+class SchedulerManager(Manager):
     target = Target(version="4.5")
     KEEP_EXPLANATIONS = 100
 
     def __init__(self, cloud):
         self.cloud = cloud
-        self.service = None
         self.placement_client = SchedulerReportClient(cloud.placement, "nova-scheduler")
         self._host_manager = None
         # request_id -> [explanation, ...], for the most recent requests only: at 100 hosts an
@@ -39,15 +39,6 @@ class SchedulerManager:
         if self._host_manager is None:
             self._host_manager = HostManager(self.service)
         return self._host_manager
-
-    async def init_host(self, ctx):
-        pass
-
-    async def pre_start_hook(self, ctx):
-        pass
-
-    def periodic_tasks(self):
-        return []
 
     # -- RPC methods ---------------------------------------------------------------------------
     async def select_destinations(self, context, spec_obj=None, instance_uuids=None,
