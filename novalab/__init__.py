@@ -14,10 +14,13 @@ def __getattr__(name):
     if name == "Cloud":
         from novalab.cloud import Cloud
         return Cloud
+    if name == "connect":
+        from novalab.deployment import connect
+        return connect
     if name == "show":
         from novalab.show import show
         return show
     raise AttributeError(f"module 'novalab' has no attribute {name!r}")
 
 
-__all__ = ["Cloud", "show", "__version__"]
+__all__ = ["Cloud", "connect", "show", "__version__"]

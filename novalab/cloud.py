@@ -8,6 +8,7 @@ discovers the hosts into cell1. Nothing is shared between two Clouds.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import random
 import uuid as uuidlib
@@ -42,6 +43,11 @@ FLAVORS = [("42", "m1.nano", 128, 1, 1), ("84", "m1.micro", 192, 1, 1),
            ("5", "m1.xlarge", 16384, 160, 8)]
 
 
+def _stable_uuid(kind, name) -> str:
+    """Ids that stay the same across restarts and seeds (the preloaded image, the network)."""
+    return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"novalab:{kind}:{name}"))
+
+
 class SchedulerService(Service):
     def explain(self, request_id):
         """Why the scheduler chose what it chose for ``request_id`` (filters, weights, order)."""
@@ -52,6 +58,7 @@ class Cloud:
     def __init__(self, computes=3, transport="memory://", driver="fake", clock="virtual", seed=0,
                  conf: Conf | None = None, hosts=None, state_dir=None, host_size=None,
                  spawn_seconds=3.0, fixed_range="10.0.0.0/22"):
+        # A seed makes runs repeat exactly; a persistent cloud (seed=None) must never reuse ids.
         self.random = random.Random(seed)
         self.kernel = runtime.Kernel(clock, on_error=self._on_task_error)
         self.trace = Trace(self.kernel)
@@ -65,12 +72,14 @@ class Cloud:
         self.placement = Placement(self.db.placement, uuid_factory=self.uuid, trace=self.trace)
         self.servicegroup = DbDriver(self.conf, self.utcnow)
         self.image = ImageAPI(self.trace, self.uuid)
-        self.image.create("cirros", size=21430272, properties={"hw_architecture": "x86_64"})
+        self.image.create("cirros", size=21430272, properties={"hw_architecture": "x86_64"},
+                          image_id=_stable_uuid("image", "cirros"))
         self.network = NetworkAPI(self.trace, self.uuid, self.random)
         # DevStack's IPV4_ADDRS_SAFE_TO_USE; pass a larger fixed_range for thousands of servers.
-        self.network.create_network("private", fixed_range, shared=True)
+        self.network.create_network("private", fixed_range, shared=True,
+                                    network_id=_stable_uuid("network", "private"))
 
-        self.api = Service(self, "nova-api", "controller", None, Manager())   # consumes no queue, so a bare Manager
+        self.api = Service(self, "nova-api", "controller", None, Manager())  # consumes no queue
         self.compute_api = compute_api.API(self.api, self)
         self.conductor = Service(self, "nova-conductor", "controller", "conductor",
                                  ConductorManager(self))
@@ -115,8 +124,12 @@ class Cloud:
 
     # -- set-up (what DevStack and nova-manage do) -------------------------------------------
     def _bootstrap(self):
-        manage = Service(self, "nova-manage", "controller", None, Manager())   # consumes no queue, so a bare Manager
+        manage = Service(self, "nova-manage", "controller", None, Manager())
         ctx = manage.admin_context()
+        self._manage = manage
+        if ctx.db.api.one("SELECT id FROM cell_mappings LIMIT 1", ctx=ctx) is not None:
+            self._reopen(ctx)             # a state_dir from an earlier run: keep what is there
+            return
 
         async def setup():
             for uuid, name in ((objects.CELL0_UUID, "cell0"), (self.uuid(), "cell1")):
@@ -129,7 +142,15 @@ class Cloud:
                                      rxtx_factor=1.0, disabled=False, is_public=True,
                                      extra_specs={}).create()
         self.kernel.run_coro(setup())
-        self._manage = manage
+
+    def _reopen(self, ctx):
+        """Servers kept in a state_dir still own their fixed IPs; don't hand those out again."""
+        for cell in ("cell0", "cell1"):
+            for (network_info,) in self.db.cells[cell].conn.execute(
+                    "SELECT network_info FROM instance_info_caches"):
+                for vif in json.loads(network_info or "[]"):
+                    for subnet in vif["network"]["subnets"]:
+                        self.network.reserve(ip["address"] for ip in subnet["ips"])
 
     async def _start(self, service):
         await service.start()

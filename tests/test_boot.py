@@ -206,3 +206,14 @@ def test_objects_cross_the_wire_as_nova_primitives():
     assert sorted(primitive["nova_object.changes"]) == ["flavorid", "memory_mb", "name", "vcpus"]
     again = objects.NovaObject.obj_from_primitive(json.loads(json.dumps(primitive)))
     assert again == flavor
+
+
+def test_an_object_list_crosses_the_wire_as_objects():
+    flavor = objects.Flavor(None, flavorid="1", name="m1.tiny", memory_mb=512, vcpus=1)
+    listed = objects.FlavorList(None, [flavor, flavor.obj_clone()])
+    primitive = json.loads(json.dumps(listed.obj_to_primitive()))
+    assert primitive["nova_object.name"] == "FlavorList"
+    assert [p["nova_object.name"] for p in primitive["nova_object.data"]["objects"]] == \
+        ["Flavor", "Flavor"]
+    again = objects.NovaObject.obj_from_primitive(primitive)
+    assert [type(f).__name__ for f in again] == ["Flavor", "Flavor"] and again[0] == flavor

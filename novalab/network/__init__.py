@@ -16,9 +16,10 @@ class NetworkAPI:
         self.trace, self._uuid, self._rng = trace, uuid_factory, rng
         self.networks: dict[str, dict] = {}
         self.ports: dict[str, dict] = {}
+        self._reserved: set[str] = set()       # in use by servers from before a restart
 
-    def create_network(self, name, cidr, project_id=None, shared=False) -> dict:
-        net_id, subnet_id = self._uuid(), self._uuid()
+    def create_network(self, name, cidr, project_id=None, shared=False, network_id=None) -> dict:
+        net_id, subnet_id = network_id or self._uuid(), self._uuid()
         hosts = ipaddress.ip_network(cidr).hosts()
         gateway = str(next(hosts))
         self.networks[net_id] = {"id": net_id, "name": name, "project_id": project_id,
@@ -63,6 +64,8 @@ class NetworkAPI:
                               instance.uuid, status=201, network=net["name"])
             subnet = net["subnets"][0]
             address = next(net["_free"], None)
+            while address is not None and str(address) in self._reserved:
+                address = next(net["_free"], None)
             if address is None:
                 raise exception.NoMoreFixedIps(net=net["id"])
             address = str(address)
@@ -78,6 +81,10 @@ class NetworkAPI:
                     "ips": [{"address": address, "type": "fixed", "version": 4,
                              "floating_ips": []}]}]}})
         return network_info
+
+    def reserve(self, addresses):
+        """Addresses already in use (servers that outlived a restart)."""
+        self._reserved.update(addresses)
 
     def deallocate_for_instance(self, context, instance, caller="nova-compute"):
         mine = [p for p in self.ports.values() if p["device_id"] == instance.uuid]

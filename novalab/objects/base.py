@@ -181,18 +181,6 @@ class ObjectListBase(NovaObject):
     def __getitem__(self, i):
         return self.objects[i]
 
-    def obj_to_primitive(self):
-        primitive = super().obj_to_primitive()
-        primitive["nova_object.data"]["objects"] = [o.obj_to_primitive() for o in self.objects]
-        return primitive
-
-    @classmethod
-    def obj_from_primitive(cls, primitive, context=None):
-        obj = super().obj_from_primitive(primitive, context)
-        object.__setattr__(obj, "objects", [NovaObject.obj_from_primitive(p, context)
-                                            for p in primitive["nova_object.data"]["objects"]])
-        return obj
-
 
 def _to_primitive(value, kind):
     if value is None:
@@ -211,9 +199,7 @@ def _from_primitive(value, kind, context):
         return None
     if kind == "datetime":
         return parse_isotime(value)
-    if isinstance(value, dict) and "nova_object.name" in value:
-        return NovaObject.obj_from_primitive(value, context)
-    return value
+    return from_primitive(value, context)     # objects, and objects inside lists and dicts
 
 
 def to_primitive(value):
