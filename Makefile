@@ -19,7 +19,7 @@ lab: venv
 	$(BIN)/jupyter lab notebooks/00-welcome.ipynb
 
 test: venv
-	$(BIN)/python -m pytest -n auto --nbval-lax tests notebooks
+	$(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax tests $(wildcard notebooks/*.ipynb)
 
 bench: venv
 	$(BIN)/python -m benchmarks

@@ -6,7 +6,12 @@
 >>> cloud.compute.wait_for_server(server).status
 'ACTIVE'
 """
+import logging
+
 __version__ = "0.1.0"
+
+# A library logs; the application decides where logs go (no stray lines on stderr by default).
+logging.getLogger("novalab").addHandler(logging.NullHandler())
 
 
 def __getattr__(name):

@@ -220,7 +220,8 @@ def describe(item: Hop | Event) -> str:
         vm, task = e.detail.get("vm_state"), e.detail.get("task_state")
         if vm is None:
             vm, _, task = e.name.partition("/")
-        return f"The instance is now {vm}" + (f" / {task}" if task and task != "-" else "") + "."
+        state = "in error" if vm == "error" else vm          # "now in error", not "now error"
+        return f"The instance is now {state}" + (f" / {task}" if task and task != "-" else "") + "."
     if e.kind == "error":
         message = (e.detail.get("message") or "").rstrip(".")
         return _sentence(f"{who(e.src)} reports {e.name}" + (f": {message}" if message else "") + ".")
