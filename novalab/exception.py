@@ -228,3 +228,65 @@ class MarkerNotFound(NotFound):
 
 class NoMoreFixedIps(NovaException):
     msg_fmt = "No fixed IP addresses available for network: %(net)s"
+
+
+# -- flavors, key pairs, quotas, aggregates, server groups (the resources beside /servers) --
+class FlavorExists(NovaException):
+    msg_fmt = "Flavor with name %(name)s already exists."
+
+
+class FlavorIdExists(NovaException):
+    msg_fmt = "Flavor with ID %(flavor_id)s already exists."
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s has no extra specs with key %(extra_specs_key)s."
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
+class KeyPairExists(NovaException):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class OverQuota(NovaException):
+    msg_fmt = "Quota exceeded for resources: %(overs)s"
+    code = 413
+
+
+class KeypairLimitExceeded(OverQuota):
+    msg_fmt = "Quota exceeded, too many key pairs."
+
+
+class ServerGroupLimitExceeded(OverQuota):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = "Could not find binary %(binary)s on host %(host)s."
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(NovaException):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class AggregateHostExists(NovaException):
+    msg_fmt = "Aggregate %(aggregate_id)s already has host %(host)s."
+
+
+class InvalidAggregateActionUpdate(Invalid):
+    msg_fmt = "Cannot update aggregate %(aggregate_id)s. Reason: %(reason)s."
+
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."

@@ -92,3 +92,14 @@ def test_no_request_in_this_file_ever_produced_a_500(cloud, good):
         assert 400 <= resp.status_code < 500, (body, resp.status_code, resp.body)
         assert set(resp.json) == {"badRequest"}
     assert _counts(cloud) == (0, 0, 0, 0)
+
+
+def test_a_project_quota_override_limits_boots(cloud, good):
+    resp = cloud.compute.request("PUT", "/os-quota-sets/admin",
+                                 {"quota_set": {"instances": 1}})
+    assert resp.status_code == 200 and resp.json["quota_set"]["instances"] == 1
+    assert _create(cloud, good).status_code == 202
+    refused = _create(cloud, {**good, "name": "second"})
+    assert refused.status_code == 403
+    assert refused.json["forbidden"]["message"] == (
+        "Quota exceeded for instances: Requested 1, but already used 1 of 1 instances")

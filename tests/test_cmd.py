@@ -32,7 +32,7 @@ FIRST_HOPS = [
 SUMMARY = [
     "vm1 is ACTIVE on node1 after 3.0 s of virtual time.",
     "Over the queue: 10 calls (each with a reply), 2 casts and 1 fanout.",
-    "SQL statements by role: nova-conductor 19, placement 17, nova-api 6, nova-scheduler 3, "
+    "SQL statements by role: nova-conductor 19, placement 17, nova-api 7, nova-scheduler 3, "
     "nova-compute 0.",
     "nova-compute issued 0 SQL statements: its 9 database writes went to nova-conductor as RPC "
     "calls.",
@@ -98,7 +98,7 @@ def test_tour_tells_no_valid_host_and_exits_1(capsys):
         "vm1 is ERROR after 0.0 s of virtual time.",
         "Fault: No valid host was found.",
         "Over the queue: 1 call (each with a reply), 1 cast and 0 fanouts.",
-        "SQL statements by role: nova-conductor 9, nova-api 6, placement 4, nova-compute 0.",
+        "SQL statements by role: nova-conductor 9, nova-api 7, placement 4, nova-compute 0.",
     ]
 
 

@@ -6,6 +6,7 @@ subcommands, because a student types one word and the roles all live in one pack
 
     novalab tour      boot one server in an in-kernel cloud and tell its story
     novalab doctor    what is installed here and which parts of novalab are real
+    novalab up        the control plane over HTTP, for the openstack CLI and openstacksdk
 """
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ import os
 import sys
 
 import novalab
-from novalab.cmd import doctor, tour
+from novalab.cmd import doctor, tour, up
 
-COMMANDS = (tour, doctor)       # each module has NAME, HELP, add_arguments(parser) and run(args)
+COMMANDS = (tour, doctor, up)       # each module has NAME, HELP, add_arguments(parser) and run(args)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -43,9 +43,11 @@ class API:
                      user_data=None, admin_password=None, description=None, scheduler_hints=None):
         ctx = self.service.attach(ctx)
         flavor = await objects.Flavor.get_by_flavor_id(ctx, flavor_id)
+        if key_name is not None:        # KeypairNotFound: 400 "Invalid key_name provided."
+            await objects.KeyPair.get_by_name(ctx, ctx.user_id, key_name)
         image = self.image_api.get(ctx, image_ref)
         self.network_api.validate_networks(ctx, networks)
-        count = self._check_quota(ctx, flavor, min_count, max_count)
+        count = await self._check_quota(ctx, flavor, min_count, max_count)
         reservation_id = f"r-{self.cloud.uuid()[:8]}"
         zone = availability_zone or self.service.conf.DEFAULT.default_schedule_zone
         image_meta = {"id": image["id"], "name": image["name"], "properties": image["properties"],
@@ -93,11 +95,14 @@ class API:
                                    "delete_on_termination": True}])
         return instances, reservation_id
 
-    def _check_quota(self, ctx, flavor, min_count, max_count) -> int:
+    async def _check_quota(self, ctx, flavor, min_count, max_count) -> int:
         """Nova counts usage at request time; novalab counts instances by mapping and
         cores/RAM from placement (Nova's ``count_usage_from_placement`` mode)."""
         quota = self.service.conf.quota
         allowed = {"instances": quota.instances, "cores": quota.cores, "ram": quota.ram}
+        # Per-project limits set with os-quota-sets override the [quota] defaults.
+        overrides = await objects.Quotas.get_all_by_project(ctx, ctx.project_id)
+        allowed.update({r: v for r, v in overrides.items() if r in allowed})
         used = {"instances": 0, "cores": 0, "ram": 0}
         if allowed["instances"] >= 0:                   # -1 is unlimited: nothing to count
             used["instances"] = ctx.db.api.one(

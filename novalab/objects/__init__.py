@@ -11,3 +11,6 @@ from novalab.objects.flavor import Flavor, FlavorList  # noqa: F401
 from novalab.objects.instance import Instance, InstanceInfoCache, InstanceList  # noqa: F401
 from novalab.objects.instance_action import InstanceAction, InstanceActionEvent  # noqa: F401
 from novalab.objects.instance_fault import InstanceFault, fault_from_exc  # noqa: F401
+from novalab.objects.aggregate import Aggregate, AggregateList  # noqa: F401
+from novalab.objects.keypair import KeyPair, KeyPairList  # noqa: F401
+from novalab.objects.quotas import Quotas  # noqa: F401

@@ -62,6 +62,10 @@ class Flavor(NovaObject):
     async def create(self):
         ctx = self._context
         db = ctx.db.api
+        if db.one("SELECT id FROM flavors WHERE flavorid = ?", (self.flavorid,), ctx=ctx):
+            raise exception.FlavorIdExists(flavor_id=self.flavorid)
+        if db.one("SELECT id FROM flavors WHERE name = ?", (self.name,), ctx=ctx):
+            raise exception.FlavorExists(name=self.name)
         with db.transaction():
             row = {c: getattr(self, c) for c in COLUMNS if c != "id" and self.obj_attr_is_set(c)}
             self.id = db.insert("flavors", row, ctx=ctx)
@@ -70,15 +74,76 @@ class Flavor(NovaObject):
                           ctx=ctx)
         self.obj_reset_changes()
 
+    @remotable
+    async def save_extra_specs(self, to_add=None, to_delete=None):
+        """Add/replace and remove extra specs (Nova's ``Flavor.save`` does this diff itself)."""
+        ctx = self._context
+        db = ctx.db.api
+        with db.transaction():
+            for key in to_delete or ():
+                db.execute("DELETE FROM flavor_extra_specs WHERE flavor_id = ? AND key = ?",
+                           (self.id, key), ctx=ctx)
+            for key, value in (to_add or {}).items():
+                db.execute("INSERT OR REPLACE INTO flavor_extra_specs (flavor_id, key, value) "
+                           "VALUES (?, ?, ?)", (self.id, key, str(value)), ctx=ctx)
+        self.extra_specs = {**{k: v for k, v in self.extra_specs.items()
+                               if k not in (to_delete or ())},
+                            **{k: str(v) for k, v in (to_add or {}).items()}}
+        self.obj_reset_changes()
+
+    @remotable
+    async def destroy(self):
+        """Flavors are hard-deleted in the API database; servers keep their own copy."""
+        ctx = self._context
+        db = ctx.db.api
+        row = db.one("SELECT id FROM flavors WHERE flavorid = ?", (self.flavorid,), ctx=ctx)
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=self.flavorid)
+        with db.transaction():
+            db.execute("DELETE FROM flavor_extra_specs WHERE flavor_id = ?", (row["id"],), ctx=ctx)
+            db.execute("DELETE FROM flavor_projects WHERE flavor_id = ?", (row["id"],), ctx=ctx)
+            db.execute("DELETE FROM flavors WHERE id = ?", (row["id"],), ctx=ctx)
+
+
+SORT_KEYS = ("created_at", "description", "disabled", "ephemeral_gb", "flavorid", "id",
+             "is_public", "memory_mb", "name", "root_gb", "rxtx_factor", "swap", "updated_at",
+             "vcpu_weight", "vcpus")
+
 
 class FlavorList(ObjectListBase):
     VERSION = "1.1"
 
     @remotable_classmethod
-    async def get_all(cls, context):
+    async def get_all(cls, context, filters=None, sort_key="flavorid", sort_dir="asc",
+                      limit=None, marker=None):
+        """``filters``: is_public (True/False/None = both), disabled, min_memory_mb,
+        min_root_gb. Sorted by ``sort_key`` then ``id``; ``marker`` is a flavorid."""
+        filters = filters or {}
         db = context.db.api
+        where, params = ["1 = 1"], []
+        if filters.get("is_public") is not None:
+            where.append("is_public = ?")
+            params.append(int(bool(filters["is_public"])))
+        if "disabled" in filters:
+            where.append("disabled = ?")
+            params.append(int(bool(filters["disabled"])))
+        for key, column in (("min_memory_mb", "memory_mb"), ("min_root_gb", "root_gb")):
+            if key in filters:
+                where.append(f"{column} >= ?")
+                params.append(filters[key])
+        if sort_key not in SORT_KEYS:
+            sort_key = "flavorid"
+        direction = "DESC" if sort_dir == "desc" else "ASC"
+        rows = db.query(f"SELECT * FROM flavors WHERE {' AND '.join(where)} "
+                        f"ORDER BY {sort_key} {direction}, id {direction}", params, ctx=context)
+        if marker is not None:
+            position = next((n for n, r in enumerate(rows) if r["flavorid"] == marker), None)
+            if position is None:
+                raise exception.MarkerNotFound(marker=marker)
+            rows = rows[position + 1:]
+        if limit is not None:
+            rows = rows[:limit]
         specs: dict = {}
         for r in db.query("SELECT flavor_id, key, value FROM flavor_extra_specs", ctx=context):
             specs.setdefault(r["flavor_id"], {})[r["key"]] = r["value"]
-        rows = db.query("SELECT * FROM flavors ORDER BY memory_mb, flavorid", ctx=context)
         return cls(context, [Flavor._from_row(context, r, specs.get(r["id"], {})) for r in rows])

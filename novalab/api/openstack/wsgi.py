@@ -127,7 +127,8 @@ class Router:
 
     version_prefix = "v2.1"
 
-    def __init__(self, routes, *, run, uuid_factory, trace=None, context_factory=None):
+    def __init__(self, routes, *, run, uuid_factory, trace=None, context_factory=None,
+                 root_routes=()):
         self.run = run
         self.uuid_factory = uuid_factory
         self.trace = trace
@@ -138,6 +139,9 @@ class Router:
             pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
             regex = re.compile(r"^(?:/(?P<project_id>[0-9a-f-]+))?" + pattern + "/?$")
             self.routes.append((method, regex, getattr(controller, action)))
+        # Routes outside /v2.1 (version discovery at ``/``): no microversion, no caller needed.
+        self.root_routes = {(method, path): getattr(controller, action)
+                            for method, path, controller, action in root_routes}
 
     # -- the WSGI entry point --------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -178,14 +182,19 @@ class Router:
             return self._unexpected(exc, request_id)
 
     async def _process(self, req: Request, request_id: str) -> webob.Response:
+        under_prefix = req.path_info_peek() == self.version_prefix or req.script_name.endswith(
+            "/" + self.version_prefix)
+        if not under_prefix:
+            root = self.root_routes.get((req.method, req.path_info or "/"))
+            if root is None:
+                raise webob.exc.HTTPNotFound()
+            return self._response(root, await root(req))
+
         try:
             req.set_api_version_request()
         except exception.InvalidGlobalAPIVersion as exc:
             return fault(406, exc.format_message())
 
-        if req.path_info_peek() != self.version_prefix and not req.script_name.endswith(
-                "/" + self.version_prefix):
-            raise webob.exc.HTTPNotFound()
         if req.path_info_peek() == self.version_prefix:
             req.path_info_pop()
         method, kwargs = self._match(req)
@@ -197,14 +206,21 @@ class Router:
             raise webob.exc.HTTPBadRequest(explanation=(
                 f"Malformed request URL: URL's project_id '{project_id}' doesn't match "
                 f"Context's project_id '{ctx.project_id}'"))
-        if "id" in kwargs:
-            req.environ["novalab.instance_uuid"] = kwargs["id"]
+        # The trace ties the request to its server: /servers/{id} or /servers/{server_id}/...
+        server_id = kwargs.get("server_id") or (
+            kwargs.get("id") if "/servers/" in req.path_info else None)
+        if server_id:
+            req.environ["novalab.instance_uuid"] = server_id
 
         if req.method in _METHODS_WITH_BODY:
             kwargs["body"] = self._body(req)
         validation.validate_request(method, req, kwargs.get("body"))
 
-        result = await method(req, **kwargs)
+        return self._response(method, await method(req, **kwargs))
+
+    @staticmethod
+    def _response(method, result) -> webob.Response:
+        """A controller's return value (a body or a ResponseObject) as a JSON response."""
         if not isinstance(result, ResponseObject):
             result = ResponseObject(result)
         resp = webob.Response(status=result.code or getattr(method, "wsgi_code", 200),
