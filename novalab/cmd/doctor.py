@@ -31,12 +31,17 @@ DEPENDENCIES = [
     ("anywidget", "anywidget", ">=0.9"),
     ("jupyterlab", "jupyterlab", ">=4.0"),
     ("rich", "rich", ">=13.0"),
+    ("waitress", "waitress", ">=3.0"),
+    ("cryptography", "cryptography", ">=41"),
 ]
 EXTRAS = {
     "rabbit": [("pika", "pika", ">=1.3")],
     "libvirt": [("libvirt-python", "libvirt", ">=9.0")],
     "test": [("pytest", "pytest", ">=8.0"), ("pytest-xdist", "xdist", ">=3.5"),
-             ("nbval", "nbval", ">=0.11"), ("hypothesis", "hypothesis", ">=6.100")],
+             ("nbval", "nbval", ">=0.11"), ("hypothesis", "hypothesis", ">=6.100"),
+             ("tempest", "tempest", ">=40.0"),
+             ("python-openstackclient", "openstackclient", ">=7.0"),
+             ("openstacksdk", "openstack", ">=4.0")],
 }
 # Program -> where Debian and Ubuntu put it when it is not on PATH (rabbitmq-server's package
 # keeps its scripts in /usr/lib/rabbitmq/bin and links some into /usr/sbin).
