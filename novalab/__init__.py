@@ -23,7 +23,8 @@ def __getattr__(name):
         from novalab.deployment import connect
         return connect
     if name == "show":
-        from novalab.show import show
+        from novalab.source import show
+        globals()["show"] = show          # found directly from now on
         return show
     raise AttributeError(f"module 'novalab' has no attribute {name!r}")
 

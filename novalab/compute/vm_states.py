@@ -12,6 +12,6 @@ ERROR = "error"
 SHELVED = "shelved"
 SHELVED_OFFLOADED = "shelved_offloaded"
 
-# States from which a server can be deleted straight away by the API (no host to ask).
+# States from which a server may be rebooted, softly or hard.
 ALLOW_SOFT_REBOOT = [ACTIVE]
 ALLOW_HARD_REBOOT = ALLOW_SOFT_REBOOT + [STOPPED, PAUSED, SUSPENDED, ERROR]
