@@ -13,18 +13,21 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import bench_cloud
+from benchmarks import bench_cloud, bench_up
 
-MODULES = [bench_cloud]
+MODULES = [bench_cloud, bench_up]
 RESULTS = Path(__file__).with_name("results.md")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small sizes, no results.md")
+    parser.add_argument("--only", metavar="NAME", help="run one module, e.g. bench_cloud")
     args = parser.parse_args(argv)
     rows = []
     for module in MODULES:
+        if args.only and not module.__name__.endswith(args.only):
+            continue
         print(f"== {module.__name__}", flush=True)
         for result in module.run(quick=args.quick):
             print("  " + result.line(), flush=True)

@@ -184,8 +184,22 @@ class ServersController:
             raise webob.exc.HTTPBadRequest(explanation="min_count must be <= max_count")
 
         image_ref = server.get("imageRef")
-        if not image_ref:  # Nova also boots from a volume instead; novalab has no volumes
+        for bdm in server.get("block_device_mapping_v2", []):
+            # The image's own local disk is what novalab boots from; Nova also attaches volumes.
+            if bdm.get("destination_type") == "volume" or bdm.get("source_type") not in (
+                    "image", "blank", None):
+                raise webob.exc.HTTPBadRequest(explanation=(
+                    "Block Device Mapping is Invalid: novalab boots from images only; "
+                    "volumes are not supported."))
+            if bdm.get("source_type") == "image" and str(bdm.get("boot_index")) == "0":
+                image_ref = image_ref or bdm.get("uuid")
+        if not image_ref:
             raise webob.exc.HTTPBadRequest(explanation="Missing imageRef attribute")
+        for group in server.get("security_groups", []):
+            if group.get("name") != "default":   # the tiny Neutron has one security group
+                raise webob.exc.HTTPBadRequest(explanation=(
+                    f"Security group {group.get('name')} not found for project "
+                    f"{ctx.project_id}."))
         flavor_id = common.get_id_from_href(server["flavorRef"])
         hints = body.get("os:scheduler_hints", body.get("OS-SCH-HNT:scheduler_hints", {}))
         try:

@@ -46,6 +46,28 @@ _hints = {
     "additionalProperties": True,
 }
 
+# Nova's block_device_mapping_v2 item (nova/api/openstack/compute/schemas/servers.py).
+_bdm_v2 = {
+    "type": "object",
+    "properties": {
+        "uuid": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[a-zA-Z0-9._-]*$"},
+        "source_type": {"type": "string", "enum": ["volume", "image", "snapshot", "blank"]},
+        "destination_type": {"type": "string", "enum": ["local", "volume"]},
+        "boot_index": {"type": ["integer", "string", "null"], "pattern": "^-?[0-9]+$"},
+        "delete_on_termination": parameter_types.boolean,
+        "device_name": {"type": "string", "minLength": 1, "maxLength": 255},
+        "volume_size": {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1},
+        "guest_format": {"type": "string", "maxLength": 255},
+        "disk_bus": {"type": "string"},
+        "device_type": {"type": "string"},
+        "no_device": {},
+        "volume_id": {"type": "string"},
+        "snapshot_id": {"type": "string"},
+        "image_id": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
 create = {
     "type": "object",
     "properties": {
@@ -75,6 +97,12 @@ create = {
                 "max_count": parameter_types.positive_integer,
                 "return_reservation_id": parameter_types.boolean,
                 "user_data": {"type": "string", "format": "base64", "maxLength": 65535},
+                "block_device_mapping_v2": {"type": "array", "items": _bdm_v2},
+                "security_groups": {"type": "array", "items": {
+                    "type": "object", "properties": {"name": {"type": "string"}},
+                    "additionalProperties": False}},
+                "config_drive": {"type": ["boolean", "string", "null"]},
+                "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
             },
             "required": ["name", "flavorRef"],
             "additionalProperties": False,
