@@ -34,6 +34,7 @@ class Deployment:
         self.token_ttl = token_ttl
         self._servers: list = []
         self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self.cloud = None
 
     def url(self, service) -> str:
@@ -68,23 +69,38 @@ class Deployment:
         return self
 
     def _serve(self, name, app):
+        import logging
         from waitress.server import create_server
+        # waitress warns whenever requests wait for a thread; under a burst that is expected.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         server = create_server(app, host=self.host, port=self.ports[name], threads=8,
                                ident=f"novalab-{name}", clear_untrusted_proxy_headers=True)
-        thread = threading.Thread(target=server.run, name=f"http-{name}", daemon=True)
+        stopping = self._stopping
+
+        def serve():
+            # waitress's own run() loops until its socket vanishes under it; this loop checks a
+            # flag instead, so Ctrl-C closes every socket from the thread that polls them.
+            try:
+                while not stopping.is_set():
+                    server.asyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
+            finally:
+                server.task_dispatcher.shutdown()
+                for channel in list(server._map.values()):
+                    channel.close()
+        thread = threading.Thread(target=serve, name=f"http-{name}", daemon=True)
         thread.start()
         self._servers.append(server)
         self._threads.append(thread)
 
     def stop(self):
-        for server in self._servers:
-            server.close()
+        self._stopping.set()
         for thread in self._threads:
             thread.join(timeout=5)
         if self.cloud is not None:
             self.cloud.kernel.stop()
             self.cloud.db.close()
         self._servers, self._threads = [], []
+        self._stopping = threading.Event()
 
     # -- what clients need -----------------------------------------------------------------------
     def catalog(self) -> list[dict]:

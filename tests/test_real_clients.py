@@ -90,15 +90,15 @@ def test_the_openstack_cli_lists_flavors_hypervisors_and_services(up):
 def test_openstacksdk_creates_waits_and_deletes(up):
     import novalab
     conn = novalab.connect(state_dir=up.state_dir)
-    image = conn.image.find_image("cirros")
-    flavor = conn.compute.find_flavor("m1.tiny")
+    image = conn.image.find_image("cirros", ignore_missing=False)
+    flavor = conn.compute.find_flavor("m1.tiny", ignore_missing=False)
     server = conn.compute.create_server(name="sdk-vm", image_id=image.id, flavor_id=flavor.id,
                                         networks="auto")
     server = conn.compute.wait_for_server(server, status="ACTIVE", wait=60)
     assert server.status == "ACTIVE" and server.addresses["private"][0]["addr"].startswith("10.0.")
     conn.compute.delete_server(server)
     conn.compute.wait_for_delete(server, wait=60)
-    assert conn.compute.find_server(server.id) is None
+    assert conn.compute.find_server(server.id, ignore_missing=True) is None
 
 
 def test_a_member_may_not_see_hypervisors_nor_an_admin_server(up):
