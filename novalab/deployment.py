@@ -47,6 +47,7 @@ class Deployment:
         from novalab.cloud import Cloud
         from novalab.identity import Identity
         from novalab.image.api import ImageApp
+        from novalab.trace import TracedApp
 
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.passwords = {"admin": secrets.token_urlsafe(12), "demo": secrets.token_urlsafe(12)}
@@ -59,9 +60,9 @@ class Deployment:
         keystone = self.url("identity")
         apps = {"identity": self.identity.app,
                 "compute": AuthProtocol(cloud.wsgi, self.identity.validate, keystone),
-                "image": AuthProtocol(ImageApp(cloud.image, trace=cloud.trace),
-                                      self.identity.validate, keystone,
-                                      public_paths=("/", "/versions"))}
+                "image": TracedApp(AuthProtocol(ImageApp(cloud.image), self.identity.validate,
+                                                keystone, public_paths=("/", "/versions")),
+                                   cloud.trace, "image")}
         cloud.kernel.start_thread()
         for name, app in apps.items():
             self._serve(name, app)

@@ -35,3 +35,15 @@ def test_show_flattens_properties_and_unknown_is_404():
     assert shown["hypervisor_type"] == "qemu" and shown["status"] == "active"
     assert shown["self"] == f"/v2/images/{ubuntu['id']}" and shown["disk_format"] == "qcow2"
     assert get(app, "/v2/images/nope").status_code == 404
+
+
+def test_traced_app_records_one_http_event_with_status_and_no_body():
+    from novalab.trace import TracedApp
+    app, cirros, _ = make()
+    trace = Trace()
+    traced = TracedApp(app, trace, "image")
+    assert webob.Request.blank(f"/v2/images/{cirros['id']}").get_response(traced).status_code == 200
+    assert webob.Request.blank("/v2/images/nope").get_response(traced).status_code == 404
+    assert [(e.kind, e.src, e.dst, e.name, e.detail) for e in trace] == [
+        ("http", "user", "image", f"GET /v2/images/{cirros['id']}", {"status": 200}),
+        ("http", "user", "image", "GET /v2/images/nope", {"status": 404})]

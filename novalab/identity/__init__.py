@@ -42,7 +42,10 @@ class Identity:
         self.roles = {name: {"id": _id("role", name), "name": name} for name in ROLES}
         self._tokens: dict[str, dict] = {}
         from novalab.identity.app import IdentityApp
+        from novalab.trace import TracedApp
         self.app = IdentityApp(self)
+        if trace is not None:
+            self.app = TracedApp(self.app, trace, "identity")
 
     # -- tokens --------------------------------------------------------------------------------
     def authenticate(self, user_name=None, user_id=None, password=None, project_name=None,

@@ -27,16 +27,6 @@ class IdentityApp:
 
     @webob.dec.wsgify
     def __call__(self, req: webob.Request):
-        event = None
-        if self.identity.trace is not None:         # never the body: it holds the password
-            event = self.identity.trace.record("http", "user", "identity",
-                                               f"{req.method} {req.path}")
-        resp = self._route(req)
-        if event is not None:
-            event.detail["status"] = resp.status_int
-        return resp
-
-    def _route(self, req):
         path = req.path_info.rstrip("/") or "/"
         if path == "/" and req.method == "GET":
             return _json(300, {"versions": {"values": [self._version(req)]}})

@@ -41,20 +41,11 @@ def image_view(image) -> dict:
 
 
 class ImageApp:
-    def __init__(self, images, trace=None):
-        self.images, self.trace = images, trace
+    def __init__(self, images):
+        self.images = images
 
     @webob.dec.wsgify
     def __call__(self, req: webob.Request):
-        event = None
-        if self.trace is not None:
-            event = self.trace.record("http", "user", "image", f"{req.method} {req.path}")
-        resp = self._route(req)
-        if event is not None:
-            event.detail["status"] = resp.status_int
-        return resp
-
-    def _route(self, req):
         path = req.path_info.rstrip("/") or "/"
         if req.method != "GET":
             resp = _json(405, {"message": "Method not allowed"})

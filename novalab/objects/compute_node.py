@@ -52,6 +52,14 @@ def _from_row(cls, context, row, names):
     return obj
 
 
+def _insert(obj, table, columns):
+    """INSERT ``obj`` as a new live row, stamped with the service's clock."""
+    ctx = obj._context
+    obj.created_at = ctx.service.utcnow()
+    obj.id = ctx.db.cell(ctx).insert(table, {**_row(obj, columns), "deleted": 0}, ctx=ctx)
+    obj.obj_reset_changes()
+
+
 def _save_changed(obj, table, columns, changed):
     """UPDATE only the changed columns (and ``updated_at``) of ``obj``'s row."""
     ctx = obj._context
@@ -77,11 +85,7 @@ class ComputeNode(NovaObject):
 
     @remotable
     async def create(self):
-        ctx = self._context
-        self.created_at = ctx.service.utcnow()
-        self.id = ctx.db.cell(ctx).insert("compute_nodes", {**_row(self, NODE_COLUMNS), "deleted": 0},
-                                          ctx=ctx)
-        self.obj_reset_changes()
+        _insert(self, "compute_nodes", NODE_COLUMNS)
 
     @remotable
     async def save(self):
@@ -134,15 +138,11 @@ class Service(NovaObject):
 
     @remotable
     async def create(self):
-        ctx = self._context
-        self.created_at = ctx.service.utcnow()
         for name, default in (("report_count", 0), ("disabled", False), ("forced_down", False),
                               ("version", SERVICE_VERSION)):
             if self.get(name) is None:
                 setattr(self, name, default)
-        self.id = ctx.db.cell(ctx).insert("services", {**_row(self, SERVICE_COLUMNS), "deleted": 0},
-                                          ctx=ctx)
-        self.obj_reset_changes()
+        _insert(self, "services", SERVICE_COLUMNS)
 
     @remotable
     async def save(self):

@@ -132,3 +132,23 @@ class Trace:
         more = f"<p>… {len(self.events) - 200} more events</p>" if len(self.events) > 200 else ""
         return ("<table><thead><tr><th>seq</th><th>t</th><th>kind</th><th>src</th><th>dst</th>"
                 f"<th>name</th></tr></thead><tbody>{rows}</tbody></table>{more}")
+
+
+class TracedApp:
+    """WSGI middleware: one ``http`` event per request to a service (``dst``), with its status.
+
+    Only the method and path are recorded, never the body: a token request carries a password.
+    """
+
+    def __init__(self, app, trace, dst, src="user"):
+        self.app, self.trace, self.dst, self.src = app, trace, dst, src
+
+    def __call__(self, environ, start_response):
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        event = self.trace.record("http", self.src, self.dst,
+                                  f"{environ.get('REQUEST_METHOD')} {path}")
+
+        def recording_start_response(status, headers, exc_info=None):
+            event.detail["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+        return self.app(environ, recording_start_response)
