@@ -94,12 +94,17 @@ class ComputeProxy:
         return data, resp.headers.get("x-openstack-request-id")
 
     # -- servers (openstacksdk names) -----------------------------------------------------------
-    def create_server(self, name, image, flavor, networks="auto", **attrs) -> Server:
-        """POST /servers. ``image`` and ``flavor`` may be names or ids (resolved as the SDK does)."""
+    def create_server(self, name, image, flavor, networks="auto", scheduler_hints=None,
+                      **attrs) -> Server:
+        """POST /servers. ``image`` and ``flavor`` may be names or ids (resolved as the SDK does);
+        ``scheduler_hints`` go beside ``server``, as ``os:scheduler_hints``."""
         body = {"name": name, "imageRef": self._image_id(image),
                 "flavorRef": self._flavor_id(flavor), "networks": networks}
         body.update({k: v for k, v in attrs.items()})
-        data, request_id = self._json("POST", "/servers", {"server": body}, ok=(202,))
+        request = {"server": body}
+        if scheduler_hints is not None:
+            request["os:scheduler_hints"] = scheduler_hints
+        data, request_id = self._json("POST", "/servers", request, ok=(202,))
         server = Server(data["server"], request_id)
         server.name = name
         return server

@@ -47,6 +47,7 @@ class API:
             await objects.KeyPair.get_by_name(ctx, ctx.user_id, key_name)
         image = self.image_api.get(ctx, image_ref)
         self.network_api.validate_networks(ctx, networks)
+        group = await self._get_requested_instance_group(ctx, scheduler_hints)
         count = await self._check_quota(ctx, flavor, min_count, max_count)
         reservation_id = f"r-{self.cloud.uuid()[:8]}"
         zone = availability_zone or self.service.conf.DEFAULT.default_schedule_zone
@@ -75,7 +76,10 @@ class API:
                 ctx, instance_uuid=instance.uuid, project_id=ctx.project_id, user_id=ctx.user_id,
                 flavor=flavor, image=image_meta, num_instances=count, availability_zone=zone,
                 scheduler_hints=dict(scheduler_hints or {}), ignore_hosts=[], force_hosts=[],
-                force_nodes=[], is_bfv=False, security_groups=["default"])
+                force_nodes=[], is_bfv=False, security_groups=["default"],
+                instance_group=group and {
+                    "uuid": group.uuid, "policy": group.policy, "hosts": group.hosts,
+                    "members": group.members + [instance.uuid]})
             await spec.create()
             build_request = objects.BuildRequest(ctx, instance_uuid=instance.uuid,
                                                  project_id=ctx.project_id, instance=instance,
@@ -83,6 +87,9 @@ class API:
             await build_request.create()
             await objects.InstanceMapping(ctx, instance_uuid=instance.uuid, cell_mapping=None,
                                           project_id=ctx.project_id, user_id=ctx.user_id).create()
+            if group is not None:       # nova-api adds the member; the group filters need it
+                await objects.InstanceGroup.add_members(ctx, group.uuid, [instance.uuid])
+                group.members.append(instance.uuid)
             trace_state(ctx, instance)
             build_requests.append(build_request)
             request_specs.append(spec)
@@ -94,6 +101,22 @@ class API:
                                    "boot_index": 0, "image_id": image["id"],
                                    "delete_on_termination": True}])
         return instances, reservation_id
+
+    @staticmethod
+    async def _get_requested_instance_group(ctx, scheduler_hints):
+        """The server group named by the ``group`` hint, with its members' hosts filled in.
+
+        Nova fills ``hosts`` in conductor (``scheduler_utils.setup_instance_group``); novalab
+        does it here, once per request, because its conductor passes the RequestSpec on as is.
+        """
+        hint = (scheduler_hints or {}).get("group")
+        if isinstance(hint, list):      # the schema allows a list of one uuid too
+            hint = hint[0] if hint else None
+        if not hint:
+            return None
+        group = await objects.InstanceGroup.get_by_uuid(ctx, hint)
+        group.hosts = await group.get_hosts()
+        return group
 
     async def _check_quota(self, ctx, flavor, min_count, max_count) -> int:
         """Nova counts usage at request time; novalab counts instances by mapping and

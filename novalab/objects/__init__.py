@@ -14,3 +14,4 @@ from novalab.objects.instance_fault import InstanceFault, fault_from_exc  # noqa
 from novalab.objects.aggregate import Aggregate, AggregateList  # noqa: F401
 from novalab.objects.keypair import KeyPair, KeyPairList  # noqa: F401
 from novalab.objects.quotas import Quotas  # noqa: F401
+from novalab.objects.instance_group import InstanceGroup, InstanceGroupList  # noqa: F401

@@ -147,14 +147,22 @@ class Router:
     def __call__(self, environ, start_response):
         req = Request(environ)
         request_id = "req-" + str(self.uuid_factory())
+        try:
+            path = req.path
+        except UnicodeDecodeError:     # not UTF-8 once percent-decoded: no route can match it
+            path = None
         event = None
         if self.trace is not None:
-            event = self.trace.record("http", "user", "nova-api", f"{req.method} {req.path}",
+            shown = path if path is not None else environ.get("PATH_INFO", "")
+            event = self.trace.record("http", "user", "nova-api", f"{req.method} {shown}",
                                       request_id=request_id)
-        try:
-            resp = self.run(self._handle(req, request_id))
-        except Exception as exc:  # the runner itself failed; same answer as a controller bug
-            resp = self._unexpected(exc, request_id)
+        if path is None:
+            resp = fault(404, "The resource could not be found.")
+        else:
+            try:
+                resp = self.run(self._handle(req, request_id))
+            except Exception as exc:  # the runner itself failed; same answer as a controller bug
+                resp = self._unexpected(exc, request_id)
         resp.headers["x-openstack-request-id"] = request_id
         resp.headers["x-compute-request-id"] = request_id
         if not req.api_version_request.is_null():

@@ -7,6 +7,7 @@ Nova lists its routes in one ordered table (nova/api/openstack/compute/routes.py
 from __future__ import annotations
 
 from novalab.api.openstack import wsgi
+from novalab.api.openstack.compute import aggregates
 from novalab.api.openstack.compute import availability_zone
 from novalab.api.openstack.compute import flavors
 from novalab.api.openstack.compute import hypervisors
@@ -14,6 +15,7 @@ from novalab.api.openstack.compute import instance_actions
 from novalab.api.openstack.compute import keypairs
 from novalab.api.openstack.compute import limits
 from novalab.api.openstack.compute import quota_sets
+from novalab.api.openstack.compute import server_groups
 from novalab.api.openstack.compute import servers
 from novalab.api.openstack.compute import services
 from novalab.api.openstack.compute import versions
@@ -40,6 +42,8 @@ class APIRouter(wsgi.Router):
         quota_controller = quota_sets.QuotaSetsController(compute_api)
         keypair_controller = keypairs.KeypairController(compute_api)
         action_controller = instance_actions.InstanceActionsController(compute_api)
+        aggregate_controller = aggregates.AggregateController(compute_api)
+        server_group_controller = server_groups.ServerGroupController(compute_api)
         route_list = [
             ("GET", "", version_controller, "show"),
             ("GET", "/flavors", flavor_controller, "index"),
@@ -55,6 +59,12 @@ class APIRouter(wsgi.Router):
             ("DELETE", "/flavors/{flavor_id}/os-extra_specs/{id}", extra_specs_controller,
              "delete"),
             ("GET", "/limits", limits_controller, "index"),
+            ("GET", "/os-aggregates", aggregate_controller, "index"),
+            ("POST", "/os-aggregates", aggregate_controller, "create"),
+            ("GET", "/os-aggregates/{id}", aggregate_controller, "show"),
+            ("PUT", "/os-aggregates/{id}", aggregate_controller, "update"),
+            ("DELETE", "/os-aggregates/{id}", aggregate_controller, "delete"),
+            ("POST", "/os-aggregates/{id}/action", aggregate_controller, "action"),
             ("GET", "/os-availability-zone", az_controller, "index"),
             ("GET", "/os-availability-zone/detail", az_controller, "detail"),
             ("GET", "/os-hypervisors", hypervisor_controller, "index"),
@@ -72,6 +82,10 @@ class APIRouter(wsgi.Router):
             ("DELETE", "/os-quota-sets/{id}", quota_controller, "delete"),
             ("GET", "/os-quota-sets/{id}/defaults", quota_controller, "defaults"),
             ("GET", "/os-quota-sets/{id}/detail", quota_controller, "detail"),
+            ("GET", "/os-server-groups", server_group_controller, "index"),
+            ("POST", "/os-server-groups", server_group_controller, "create"),
+            ("GET", "/os-server-groups/{id}", server_group_controller, "show"),
+            ("DELETE", "/os-server-groups/{id}", server_group_controller, "delete"),
             ("GET", "/os-services", service_controller, "index"),
             ("PUT", "/os-services/{id}", service_controller, "update"),
             ("GET", "/servers", server_controller, "index"),

@@ -222,7 +222,8 @@ class ServersController:
         except exception.KeypairNotFound:
             raise webob.exc.HTTPBadRequest(explanation="Invalid key_name provided.") from None
         except (exception.FlavorNotFound, exception.NetworkNotFound,
-                exception.ComputeHostNotFound, exception.Invalid) as error:
+                exception.ComputeHostNotFound, exception.InstanceGroupNotFound,
+                exception.Invalid) as error:
             raise webob.exc.HTTPBadRequest(explanation=error.format_message()) from None
         except exception.InstanceExists as error:
             raise webob.exc.HTTPConflict(explanation=error.format_message()) from None
