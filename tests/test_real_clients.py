@@ -18,7 +18,8 @@ from novalab.deployment import PORTS, Deployment  # noqa: E402
 
 def free_port_base(count=len(PORTS)) -> int:
     """The first of ``count`` consecutive free loopback ports."""
-    for base in range(20000, 60000, 97):
+    # Start where this process's id says, so parallel workers don't race for the same ports.
+    for base in range(20000 + os.getpid() % 300 * 97, 60000, 97):
         sockets = []
         try:
             for port in range(base, base + count):
