@@ -13,6 +13,6 @@ from a cloud, never typed in: see :mod:`novalab.lab.reference`.
 """
 from novalab.lab.exercise import Exercise, Message, Result, ____
 
-CHAPTERS = ("ch00", "ch01")
+CHAPTERS = ("ch00", "ch01", "ch02")
 
 __all__ = ["CHAPTERS", "Exercise", "Message", "Result", "____"]
